@@ -1,0 +1,9 @@
+"""HTTP handlers of the databases resource (skeleton: being written)."""
+
+from __future__ import annotations
+
+from ...calls import Handler
+
+__all__ = ["HANDLERS"]
+
+HANDLERS: dict[str, Handler] = {}
