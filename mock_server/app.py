@@ -10,21 +10,26 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .backend import Backend
 from .calls import Call, Handler
 from .config import MockConfig
-from .control import control_routes
+from .control import AccessLogMiddleware, control_routes
 from .errors import ApiError, forbidden, render_error
+from .faults import Fault, Faults, Hangup, hang_up
+from .journal import ACCESS_LOGGER, Journal, log_access
 from .resources import HANDLERS
 from .spec import ApiSpec, load_spec
 from .validation import RequestValidator
@@ -32,6 +37,7 @@ from .validation import RequestValidator
 __all__ = ["DbaasMockApp", "create_app"]
 
 log = logging.getLogger("dbaas_mock")
+access_log = logging.getLogger(ACCESS_LOGGER)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -57,8 +63,15 @@ class DbaasMockApp(Starlette):
         if missing:
             raise RuntimeError(f"operations without a handler: {sorted(missing)}")
         self.handlers: dict[str, Handler] = {op: HANDLERS[op] for op in self.spec.operations}
+        #: Every ``/v1`` call answered (bounded; see :mod:`mock_server.journal`).
+        self.journal = Journal()
+        #: Fault rules by operationId (see :mod:`mock_server.faults`).
+        self.faults = Faults(self.config.seed, self.spec.operations)
+        #: Where ``POST /__mock__/state/save`` writes the state (``serve --state-file``), if anywhere.
+        self.state_file: Path | None = None
         super().__init__(
             routes=control_routes(),
+            middleware=[Middleware(AccessLogMiddleware)],
             exception_handlers={ApiError: _api_error_handler, HTTPException: _http_error_handler},
         )
 
@@ -70,6 +83,7 @@ class DbaasMockApp(Starlette):
         await super().__call__(scope, receive, send)
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         request_id = headers.get("x-request-id") or f"req-{uuid.uuid4().hex}"
         method = scope["method"]
@@ -77,12 +91,29 @@ class DbaasMockApp(Starlette):
         status: int
         payload: bytes
         extra: dict[str, str] = {}
+        operation_id: str | None = None
+        project_id: str | None = None
+        raw = b""
+        fault: str | None = None
+        dropped: Fault | None = None
         try:
             principal = self.backend.auth.principal(headers.get("x-auth-token"))
+            project_id = principal.project_id
             op, params = self.spec.match("GET" if head else method, scope["path"][3:])
+            operation_id = op.operation_id
             if op.admin and not principal.admin:
                 raise forbidden()
             raw = await _read_body(receive, headers, self.config.max_body)
+            if self.faults.active:
+                verdict = self.faults.check(operation_id)
+                if verdict is not None:
+                    fault = ",".join(verdict.tags)
+                    if verdict.latency:
+                        await anyio.sleep(verdict.latency)
+                    if verdict.fault is not None:
+                        if verdict.fault.kind == "drop":
+                            raise Hangup(verdict.fault)
+                        raise verdict.fault.error()
             query = self.validator.parse_query(op, scope.get("query_string", b""))
             body = self.validator.parse_body(op, raw, headers.get("content-type")) if op.has_body else None
             with self.lock:
@@ -104,10 +135,32 @@ class DbaasMockApp(Starlette):
             payload = b"" if result is None else json.dumps(result, ensure_ascii=False).encode()
         except ApiError as error:
             status, payload, extra = error.status, render_error(error), error.headers
+        except Hangup as drop:
+            dropped, status, payload = drop.fault, 0, b""
         except Exception:
             log.exception("unhandled error in %s %s", method, scope.get("path"))
-            error = ApiError(500, _INTERNAL)
-            status, payload = 500, render_error(error)
+            status, payload = 500, render_error(ApiError(500, _INTERNAL))
+        duration = time.perf_counter() - started
+        if self.journal.enabled:
+            self.journal.record(
+                at=self.backend.clock.now(),
+                method=method,
+                path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1"),
+                operation_id=operation_id,
+                status=status,
+                duration=duration,
+                request_id=request_id,
+                project_id=project_id,
+                fault=fault,
+                raw_headers=scope["headers"],
+                raw_request=raw,
+                raw_response=payload,
+            )
+        if access_log.isEnabledFor(logging.INFO):
+            log_access(access_log, method, scope["path"], status, duration, request_id)
+        if dropped is not None:
+            await hang_up(send, request_id, dropped)
         await _send(send, status, payload, request_id, extra, head=head)
 
 

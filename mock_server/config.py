@@ -34,3 +34,9 @@ class MockConfig:
     quotas: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
     #: The largest request body accepted (bytes); larger ones get 413 without being read further.
     max_body: int = 1024 * 1024
+
+    def __post_init__(self) -> None:
+        # Accept the mode as text (``lifecycle="manual"``): the engine compares Mode members.
+        self.lifecycle = Mode(self.lifecycle)
+        if self.reads < 1:
+            raise ValueError("reads must be >= 1")

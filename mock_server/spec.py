@@ -144,7 +144,10 @@ class ApiSpec:
 
         Raises 404 for an unknown path and 405 for a known path with another method.
         """
-        parts = path.strip("/").split("/") if path.strip("/") else []
+        # One trailing slash is tolerated; any other empty segment (``//datastores``) is unknown.
+        trimmed = path[1:] if path.startswith("/") else path
+        trimmed = trimmed[:-1] if trimmed.endswith("/") else trimmed
+        parts = trimmed.split("/") if trimmed else []
         if not parts or len(parts) > 3 or any(p == "" for p in parts):
             raise ApiError(404, NOT_FOUND_URL)
         key = (parts[0], len(parts) > 1, parts[2] if len(parts) == 3 else None)
@@ -168,7 +171,7 @@ def _route_key(template: str) -> tuple[str, bool, str | None]:
 def _load(path: str, mtime: float) -> ApiSpec:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        document = yaml.load(handle, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
     return ApiSpec(document, Path(path))
 
 

@@ -96,7 +96,8 @@ class Table(Generic[R]):
 
     def begin(self, obj: R, action: str, now: datetime) -> str:
         """Start a lifecycle phase (``update``, ``resize``, ``delete``); returns the pending status."""
-        assert self.engine is not None and obj.life is not None
+        assert self.engine is not None
+        assert obj.life is not None
         before = obj.life.status
         status = self.engine.begin(self.kind, obj.life, action, now)
         self._restatus(obj, before)
@@ -105,7 +106,8 @@ class Table(Generic[R]):
 
     def force_status(self, obj: R, status: str, now: datetime) -> None:
         """Put an object into ``status`` at once (failure branches, manual completion)."""
-        assert self.engine is not None and obj.life is not None
+        assert self.engine is not None
+        assert obj.life is not None
         before = obj.life.status
         self.engine.fail(obj.life, status, now)
         self._restatus(obj, before)
@@ -113,7 +115,8 @@ class Table(Generic[R]):
 
     def settle(self, obj: R, now: datetime) -> str:
         """Complete the object's phase in progress at once."""
-        assert self.engine is not None and obj.life is not None
+        assert self.engine is not None
+        assert obj.life is not None
         before = obj.life.status
         self.engine.settle_now(obj.life, now)
         return self._after_settle(obj, before)

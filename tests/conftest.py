@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import ApiClient
 
 from mock_server import DbaasMockApp, create_app
 from mock_server.spec import load_spec
 from mock_server.validation import ResponseValidator
-
-from support import ApiClient
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
@@ -31,8 +29,8 @@ def app() -> DbaasMockApp:
 
 
 @pytest.fixture
-def client(app: DbaasMockApp, response_validator: ResponseValidator) -> Iterator[ApiClient]:
-    yield ApiClient(app, TOKEN, response_validator)
+def client(app: DbaasMockApp, response_validator: ResponseValidator) -> ApiClient:
+    return ApiClient(app, TOKEN, response_validator)
 
 
 @pytest.fixture
