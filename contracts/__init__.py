@@ -10,7 +10,7 @@ or from Python::
     result = contracts.run(target=create_app(), allow_writes=True, max_examples=5)
     assert result.ok, result.results.failures()
 
-See ``docs/CONTRACTS.md``.
+See the README, section "The contract-testing kit".
 """
 
 from __future__ import annotations

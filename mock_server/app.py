@@ -32,7 +32,6 @@ from .faults import Fault, Faults, Hangup, hang_up
 from .journal import ACCESS_LOGGER, Journal, log_access
 from .resources import HANDLERS
 from .spec import ApiSpec, load_spec
-from .validation import RequestValidator
 
 __all__ = ["DbaasMockApp", "create_app"]
 
@@ -55,7 +54,7 @@ class DbaasMockApp(Starlette):
     def __init__(self, config: MockConfig | None = None, spec: ApiSpec | None = None) -> None:
         self.config = config or MockConfig()
         self.spec = spec or load_spec()
-        self.validator = RequestValidator(self.spec)
+        self.validator = self.spec.request_validator
         self.backend = Backend(self.config)
         #: Serialises state changes: the app may be driven from a server thread and a test thread.
         self.lock = threading.RLock()

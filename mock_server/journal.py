@@ -41,6 +41,8 @@ __all__ = [
 
 #: Entries kept by default; older ones are dropped first.
 DEFAULT_JOURNAL_LIMIT = 10_000
+#: The most body bytes (requests plus responses) the journal keeps; the oldest entries go first.
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
 #: What a secret reads as.
 REDACTED = "***"
 #: The logger of the one-line access log (method, path, status, duration, request id).
@@ -174,10 +176,18 @@ class Journal:
     Disabled (``enabled = False``), it records nothing.
     """
 
-    def __init__(self, limit: int = DEFAULT_JOURNAL_LIMIT, *, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        limit: int = DEFAULT_JOURNAL_LIMIT,
+        *,
+        enabled: bool = True,
+        max_bytes: int = DEFAULT_JOURNAL_BYTES,
+    ) -> None:
         if limit < 1:
             raise ValueError("limit must be >= 1")
         self.enabled = enabled
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._entries: deque[JournalEntry] = deque(maxlen=limit)
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
@@ -195,6 +205,7 @@ class Journal:
             raise ValueError("limit must be >= 1")
         with self._lock:
             self._entries = deque(self._entries, maxlen=limit)
+            self._bytes = sum(len(e.raw_request) + len(e.raw_response) for e in self._entries)
 
     def record(
         self,
@@ -230,14 +241,22 @@ class Journal:
             raw_request,
             raw_response,
         )
+        size = len(raw_request) + len(raw_response)
         with self._lock:
-            self._entries.append(entry)
+            entries = self._entries
+            # Evict by hand so the byte count follows: a list-heavy load must not grow without bound.
+            while entries and (len(entries) == entries.maxlen or self._bytes + size > self.max_bytes):
+                old = entries.popleft()
+                self._bytes -= len(old.raw_request) + len(old.raw_response)
+            entries.append(entry)
+            self._bytes += size
             self.total += 1
 
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self.total = 0
 
     def entries(self) -> list[JournalEntry]:

@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .errors import ApiError
+
+if TYPE_CHECKING:
+    from .validation import RequestValidator
 
 __all__ = ["ADMIN_OPERATIONS", "ApiSpec", "Operation", "QueryParam", "default_spec_path", "load_spec"]
 
@@ -121,6 +124,13 @@ class ApiSpec:
             admin=op_id in ADMIN_OPERATIONS,
             mutating=method != "GET",
         )
+
+    @functools.cached_property
+    def request_validator(self) -> RequestValidator:
+        """The compiled request validator of this spec (built once: the spec never changes)."""
+        from .validation import RequestValidator
+
+        return RequestValidator(self)
 
     def deref(self, node: Any) -> Any:
         """Follow a local ``$ref`` (repeatedly) to the node it names."""

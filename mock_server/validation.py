@@ -415,6 +415,19 @@ def _reject_nonfinite(constant: str) -> Any:
     raise ValueError(f"not JSON: {constant}")
 
 
+def _parse_float(text: str) -> float | int:
+    """A JSON number with a fraction or exponent.
+
+    An integral one (``1.0``) becomes an ``int``: JSON Schema counts it as an integer, so it passes
+    ``type: integer`` and must not reach the models as a float. One that overflows (``1e400``) is
+    refused like ``Infinity``.
+    """
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"not JSON: {text}")
+    return int(value) if value.is_integer() else value
+
+
 class RequestValidator:
     """Parses and checks the query and body of a request against the operation's spec.
 
@@ -426,7 +439,7 @@ class RequestValidator:
         """Resolve and compile the body and query schemas of every operation of ``spec``."""
         self.spec = spec
         # One decoder, built once: ``json.loads`` with an option builds a new one per call.
-        self._decoder = json.JSONDecoder(parse_constant=_reject_nonfinite)
+        self._decoder = json.JSONDecoder(parse_constant=_reject_nonfinite, parse_float=_parse_float)
         resolver = _Resolver(spec)
         checker = _format_checker()
         self._bodies: dict[str, _BodySpec] = {}

@@ -1,4 +1,4 @@
-"""Example: faults (docs/USAGE.md, "Faults").
+"""Example: faults (README.md, "Faults").
 
 Test how a client copes with rate limits, outages, hung-up connections and clusters that fail.
 """

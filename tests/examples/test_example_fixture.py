@@ -1,4 +1,4 @@
-"""Example: the in-process fixture ``dbaas_mock`` (docs/USAGE.md, "In-process fixture").
+"""Example: the in-process fixture ``dbaas_mock`` (README.md, "In-process fixture").
 
 A fresh fake per test, no network, no port: ``dbaas_mock.client`` is an httpx client already pointed
 at the fake's ``/v1`` with a token. Pass ``dbaas_mock.client`` (or its ``url`` and ``token``) to the

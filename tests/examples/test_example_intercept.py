@@ -1,4 +1,4 @@
-"""Example: interception of the real endpoints (docs/USAGE.md, "Interception").
+"""Example: interception of the real endpoints (README.md, "Interception").
 
 Code that calls ``https://<region>.dbaas.selcloud.ru/v1`` with httpx or requests reaches an
 in-process fake of that region: no change to the code, no endpoint to inject (moto's ``mock_aws``

@@ -1,4 +1,4 @@
-"""Example: the live server ``dbaas_server`` (docs/USAGE.md, "Live server: Go, curl, any language").
+"""Example: the live server ``dbaas_server`` (README.md, "Live server: Go, curl, any language").
 
 A real HTTP server on a free loopback port, one per test session (per xdist worker), reset before
 each test. Give ``dbaas_server.url`` and ``dbaas_server.token`` to any client: a Go binary, curl,

@@ -1,4 +1,4 @@
-"""Example: the fake's time (docs/USAGE.md, "Time").
+"""Example: the fake's time (README.md, "Time").
 
 Pending objects settle on the first read by default (``reads``); in ``time`` mode they take
 realistic durations of the fake's clock (a datastore create: 5 minutes), which a test moves forward
