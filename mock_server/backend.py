@@ -47,7 +47,10 @@ class Backend:
             self.clock, LifecycleSettings(mode=self.config.lifecycle, reads=self.config.reads)
         )
         self.auth = Auth(self.config.admin_token)
-        self.catalog = CatalogModel(self)
+        previous: CatalogModel | None = getattr(self, "catalog", None)
+        # Seeding the catalog is most of a reset's cost; an untouched one equals a fresh one.
+        if previous is None or previous.seed != self.config.seed or not previous.is_pristine():
+            self.catalog = CatalogModel(self)
         self.datastores = DatastoreModel(self)
         self.databases = DatabaseModel(self)
         self.users = UserModel(self)

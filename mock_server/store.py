@@ -60,12 +60,15 @@ class Table(Generic[R]):
         self._index: dict[_Key, dict[str, R]] = {}
         self._pending: dict[str, dict[str, R]] = {}
         self._counter = itertools.count(1)
+        #: Bumped by every insert, removal and indexed change (lets a caller tell whether it changed).
+        self.version = 0
 
     # -- writes -------------------------------------------------------------------------------------
 
     def insert(self, obj: R) -> R:
         """Store a new object and index it."""
         obj.order = next(self._counter)
+        self.version += 1
         self._by_id[obj.id] = obj
         self._by_project.setdefault(obj.project_id, {})[obj.id] = obj
         for name in self.indexed:
@@ -79,6 +82,7 @@ class Table(Generic[R]):
         """Forget an object at once."""
         if self._by_id.pop(obj.id, None) is None:
             return
+        self.version += 1
         self._by_project.get(obj.project_id, {}).pop(obj.id, None)
         for name in self.indexed:
             self._drop(obj.project_id, name, getattr(obj, name), obj.id)
@@ -89,6 +93,7 @@ class Table(Generic[R]):
     def set(self, obj: R, name: str, value: Any) -> None:
         """Change a field, keeping its index in step."""
         old = getattr(obj, name)
+        self.version += 1
         if name in self.indexed and old != value:
             self._drop(obj.project_id, name, old, obj.id)
             self._bucket_for(obj.project_id, name, value)[obj.id] = obj

@@ -284,14 +284,14 @@ class _Compiled:
             by_key: dict[str, list[jsonschema.ValidationError]] = {}
             for error in self.slow.iter_errors(instance):
                 by_key.setdefault(_key(error), []).append(error)
-            return {key: _word(max(errors, key=relevance)) for key, errors in by_key.items()}
+            return {key: _secret_safe(key, max(errors, key=relevance)) for key, errors in by_key.items()}
         except (RecursionError, OverflowError, ValueError, TypeError):
             pass
         try:
             found: dict[str, str] = {}
             for fast_error in self.fast.iter_errors(instance):
                 key = ".".join(str(part) for part in fast_error.instance_path) or _ROOT_KEY
-                found.setdefault(key, fast_error.message)
+                found.setdefault(key, _HIDDEN_MESSAGE if _is_secret(key) else fast_error.message)
         except (RecursionError, OverflowError, ValueError, TypeError):
             found = {}
         return found or dict(_INVALID_JSON)
@@ -321,6 +321,24 @@ def _repr(value: Any) -> str:
         return _abridged(value)
     except (RecursionError, ValueError):
         return "..."
+
+
+#: Fields whose value is a secret: never echoed in an error message (DECISIONS 6).
+_SECRET_FIELDS = frozenset({"password", "redis_password"})
+_HIDDEN_MESSAGE = "the value is invalid (not shown: it is a secret)"
+
+
+def _is_secret(key: str) -> bool:
+    return key.rsplit(".", 1)[-1] in _SECRET_FIELDS
+
+
+def _secret_safe(key: str, error: jsonschema.ValidationError) -> str:
+    """``error`` worded, with the value replaced by ``'***'`` when the field is a password."""
+    message = _word(error)
+    if not _is_secret(key):
+        return message
+    shown = _repr(error.instance)
+    return message.replace(shown, "'***'") if shown in message else _HIDDEN_MESSAGE
 
 
 def _key(error: jsonschema.ValidationError) -> str:

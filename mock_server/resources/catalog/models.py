@@ -52,6 +52,17 @@ class CatalogModel:
         #: The backend's uniform ``.table`` (the catalog has four; this is the datastore types').
         self.table = self.types
         seed_catalog(self, backend.config.seed)
+        self.seed = backend.config.seed
+        self._touched = False
+        self._seeded_versions = self._versions()
+
+    def _versions(self) -> tuple[int, ...]:
+        tables = (self.types, self.flavors, self.parameters, self.available_extensions)
+        return tuple(t.version for t in tables)
+
+    def is_pristine(self) -> bool:
+        """Whether the catalog is still exactly as seeded (no admin change), so a reset may keep it."""
+        return not self._touched and self._versions() == self._seeded_versions
 
     def new_id(self) -> str:
         """A new catalog id (dashed UUID), from the catalog's own seeded generator."""
@@ -131,6 +142,7 @@ class CatalogModel:
 
     def create_flavor(self, fields: Mapping[str, Any], now: datetime) -> Flavor:
         """A new flavor (``FlavorCreate``); 404 for an unknown datastore type id."""
+        self._touched = True
         type_ids = self._existing_types(fields["datastore_type_ids"])
         host = _host(fields["host"]) if fields.get("host") else None
         return self.flavors.insert(
@@ -154,6 +166,7 @@ class CatalogModel:
 
     def update_flavor(self, flavor_id: str, fields: Mapping[str, Any], now: datetime) -> Flavor:
         """Rename a flavor or change its description (``null`` clears it to ``""``)."""
+        self._touched = True
         flavor = self.flavor(flavor_id)
         if "name" in fields:
             self.flavors.set(flavor, "name", fields["name"])
@@ -164,10 +177,12 @@ class CatalogModel:
 
     def delete_flavor(self, flavor_id: str) -> None:
         """Forget a flavor; datastores created with it keep their sizes."""
+        self._touched = True
         self.flavors.remove(self.flavor(flavor_id))
 
     def set_flavor_host(self, flavor_id: str, fields: Mapping[str, Any], now: datetime) -> Flavor:
         """Give a flavor dedicated hosts (``FlavorUpdateHost``), replacing any it had."""
+        self._touched = True
         flavor = self.flavor(flavor_id)
         flavor.host = _host(fields)
         flavor.updated_at = now
@@ -175,6 +190,7 @@ class CatalogModel:
 
     def delete_flavor_host(self, flavor_id: str, now: datetime) -> None:
         """Take a flavor's dedicated hosts away (nothing to do when it has none)."""
+        self._touched = True
         flavor = self.flavor(flavor_id)
         flavor.host = None
         flavor.updated_at = now
@@ -187,6 +203,7 @@ class CatalogModel:
         ``min``/``max``/``default_value`` are rendered from the templates when those are plain literals
         (``checks.render_template``), else ``null``.
         """
+        self._touched = True
         type_id = fields["datastore_type_id"]
         name = fields["name"]
         if name in self.parameters_for(type_id):
@@ -224,12 +241,14 @@ class CatalogModel:
 
     def delete_parameter(self, parameter_id: str) -> None:
         """Forget a parameter; datastore configs that set it keep their value."""
+        self._touched = True
         self.parameters.remove(self.configuration_parameter(parameter_id))
 
     # -- admin: available extensions ------------------------------------------------------------------
 
     def create_available_extension(self, fields: Mapping[str, Any], now: datetime) -> AvailableExtension:
         """A new available extension; 404 unknown type or dependency; 400 non-PostgreSQL type, name taken."""
+        self._touched = True
         type_ids = self._extension_types(fields["datastore_type_ids"])
         dependency_ids = self._existing_extensions(fields.get("dependency_ids") or ())
         name = fields["name"]
@@ -254,6 +273,7 @@ class CatalogModel:
 
         400 when the new dependencies would make the extension depend on itself.
         """
+        self._touched = True
         extension = self.available_extension(extension_id)
         type_ids = self._extension_types(fields["datastore_type_ids"])
         dependency_ids = extension.dependency_ids
@@ -272,6 +292,7 @@ class CatalogModel:
         The seed's text: "will remove available extension with all related records in extensions
         table": every project's extensions of it go at once (``backend.cascade``).
         """
+        self._touched = True
         extension = self.available_extension(extension_id)
         for other in self.available_extensions.all(_SHARED):
             if extension.id in other.dependency_ids:
