@@ -335,7 +335,7 @@ def _is_secret(key: str) -> bool:
 def _secret_safe(key: str, error: jsonschema.ValidationError) -> str:
     """``error`` worded, with the value replaced by ``'***'`` when the field is a password."""
     message = _word(error)
-    if not _is_secret(key):
+    if not _is_secret(key) or error.instance == "":
         return message
     shown = _repr(error.instance)
     return message.replace(shown, "'***'") if shown in message else _HIDDEN_MESSAGE
