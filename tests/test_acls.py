@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ApiClient
+from support import BAD_UUID, UNKNOWN, ApiClient, World, lifecycle, message, sample
 
-UNKNOWN = "0721fd40-77e9-4012-8f4d-6bb3bd9ea1fa"
-BAD_UUID = "20d7bcf4-f8d6-4bf6-b8f6-46cb440a87f"
 PASSWORD = "Zq7-very-secret-passw0rd"
 READ_OR_WRITE = "Validation failure: At least one of these fields (allow_read, allow_write) must be true"
-
-World = dict[str, str]
-
-
-def sample(reference: Path, name: str) -> Any:
-    return json.loads((reference / "samples" / f"{name}.json").read_text())
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
 
 
 def snapshot(client: ApiClient) -> dict[str, Any]:
     return {c: client.get(f"/{c}").json() for c in ("acls", "users", "topics", "datastores")}
-
-
-def lifecycle(client: ApiClient, **settings: Any) -> None:
-    assert client.http.put("/__mock__/lifecycle", json=settings).status_code == 200
 
 
 def fill(value: Any, world: World) -> Any:

@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from support import ApiClient
+from support import UNKNOWN, ApiClient, World, lifecycle, message
 
-UNKNOWN = "0721fd40-77e9-4012-8f4d-6bb3bd9ea1fa"
 PASSWORD = "Zq7-very-secret-passw0rd"
 TOKENS = "prometheus-metrics-tokens"
 TOKEN = "prometheus-metrics-token"
@@ -23,16 +22,6 @@ KEYS = [
     "created_at",
     "updated_at",
 ]
-
-World = dict[str, str]
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
-
-
-def lifecycle(client: ApiClient, **settings: Any) -> None:
-    assert client.http.put("/__mock__/lifecycle", json=settings).status_code == 200
 
 
 def fill(value: Any, world: World) -> Any:

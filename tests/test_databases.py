@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ApiClient
+from support import BAD_UUID, COLLECTIONS, UNKNOWN, ApiClient, World, fill, lifecycle, message, sample
 
-UNKNOWN = "0721fd40-77e9-4012-8f4d-6bb3bd9ea1fa"
-BAD_UUID = "20d7bcf4-f8d6-4bf6-b8f6-46cb440a87f"
 PASSWORD = "tf-acc-pass-1"
-COLLECTIONS = ("databases", "users", "grants", "extensions", "logical-replication-slots")
-
-World = dict[str, str]
-
-
-def sample(reference: Path, name: str) -> Any:
-    return json.loads((reference / "samples" / f"{name}.json").read_text())
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
 
 
 def snapshot(client: ApiClient) -> dict[str, Any]:
@@ -31,10 +17,6 @@ def snapshot(client: ApiClient) -> dict[str, Any]:
     state = {c: client.get(f"/{c}").json() for c in COLLECTIONS}
     state["datastores"] = client.get("/datastores").json()
     return state
-
-
-def lifecycle(client: ApiClient, **settings: Any) -> None:
-    assert client.http.put("/__mock__/lifecycle", json=settings).status_code == 200
 
 
 def wait_gone(client: ApiClient, path: str, tries: int = 10) -> None:
@@ -136,12 +118,6 @@ CREATE_ERRORS: list[tuple[dict[str, Any], int, str]] = [
     ({"datastore_id": "{mysql}", "name": "mysqldb"}, 409,
      "database with name 'mysqldb' already exists in datastore {mysql}."),
 ]  # fmt: skip
-
-
-def fill(value: Any, world: World) -> Any:
-    if isinstance(value, dict):
-        return {k: fill(v, world) for k, v in value.items()}
-    return value.format(**world) if isinstance(value, str) else value
 
 
 @pytest.mark.parametrize(

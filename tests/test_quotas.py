@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import SUBNET_ID, ApiClient
+from support import SUBNET_ID, ApiClient, message
 
 from mock_server import create_app
 from mock_server.config import DEFAULT_QUOTAS
@@ -14,10 +14,6 @@ from mock_server.validation import ResponseValidator
 QUOTAS = ("datastores", "nodes", "vcpus", "ram", "disk")
 TOKEN = "quota-token"
 FLAVOR = {"vcpus": 2, "ram": 4096, "disk": 32, "disk_type": "local"}
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
 
 
 def used(client: ApiClient) -> dict[str, int]:

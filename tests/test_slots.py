@@ -2,55 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ApiClient
+from support import (
+    BAD_UUID,
+    UNKNOWN,
+    ApiClient,
+    World,
+    fill,
+    lifecycle,
+    message,
+    sample,
+    snapshot,
+    wait_gone,
+)
 
-UNKNOWN = "0721fd40-77e9-4012-8f4d-6bb3bd9ea1fa"
-BAD_UUID = "20d7bcf4-f8d6-4bf6-b8f6-46cb440a87f"
 PASSWORD = "tf-acc-pass-1"
-COLLECTIONS = ("databases", "users", "grants", "extensions", "logical-replication-slots")
 ONE, MANY = "logical-replication-slot", "logical-replication-slots"
-
-World = dict[str, str]
-
-
-def sample(reference: Path, name: str) -> Any:
-    return json.loads((reference / "samples" / f"{name}.json").read_text())
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
-
-
-def snapshot(client: ApiClient) -> dict[str, Any]:
-    state = {c: client.get(f"/{c}").json() for c in COLLECTIONS}
-    state["datastores"] = client.get("/datastores").json()
-    return state
-
-
-def lifecycle(client: ApiClient, **settings: Any) -> None:
-    assert client.http.put("/__mock__/lifecycle", json=settings).status_code == 200
-
-
-def wait_gone(client: ApiClient, path: str, tries: int = 10) -> None:
-    for _ in range(tries):
-        response = client.get(path)
-        if response.status_code == 404:
-            assert response.json()["error"]["code"] == 404
-            return
-        assert response.status_code == 200, response.text
-        assert next(iter(response.json().values()))["status"] == "PENDING_DELETE"
-    raise AssertionError(f"{path} never went away")
-
-
-def fill(value: Any, world: World) -> Any:
-    if isinstance(value, dict):
-        return {k: fill(v, world) for k, v in value.items()}
-    return value.format(**world) if isinstance(value, str) else value
 
 
 def database(client: ApiClient, datastore_id: str, name: str) -> str:

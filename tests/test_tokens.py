@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ApiClient
+from support import UNKNOWN, ApiClient, message, sample
 
-UNKNOWN = "0721fd40-77e9-4012-8f4d-6bb3bd9ea1fa"
 ONE = "prometheus-metrics-token"
 MANY = "prometheus-metrics-tokens"
 VALUE = re.compile(r"[A-Za-z0-9]{64}")
-
-
-def sample(reference: Path, name: str) -> Any:
-    return json.loads((reference / "samples" / f"{name}.json").read_text())
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
 
 
 def issue(client: ApiClient, name: str) -> dict[str, Any]:

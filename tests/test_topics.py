@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ApiClient
+from support import BAD_UUID, UNKNOWN, ApiClient, World, lifecycle, message, sample
 
-UNKNOWN = "0721fd40-77e9-4012-8f4d-6bb3bd9ea1fa"
-BAD_UUID = "20d7bcf4-f8d6-4bf6-b8f6-46cb440a87f"
 NAME_PATTERN = r"^[a-zA-Z0-9\._\-]+$"
-
-World = dict[str, str]
-
-
-def sample(reference: Path, name: str) -> Any:
-    return json.loads((reference / "samples" / f"{name}.json").read_text())
-
-
-def message(response: Any) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["message"]
 
 
 def snapshot(client: ApiClient) -> dict[str, Any]:
     return {"topics": client.get("/topics").json(), "datastores": client.get("/datastores").json()}
-
-
-def lifecycle(client: ApiClient, **settings: Any) -> None:
-    assert client.http.put("/__mock__/lifecycle", json=settings).status_code == 200
 
 
 def fill(value: Any, world: World) -> Any:
