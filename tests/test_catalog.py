@@ -867,3 +867,21 @@ def test_admin_parameters_take_effect_on_datastore_configs(
     message = error_of(put_config(client, datastore["id"], {"commit_siblings": 6}), 400)
     expected = "'commit_siblings' is not a configuration parameter of datastore type postgresql 17"
     assert message == f"Validation failure: {{'config.commit_siblings': {expected!r}}}"
+
+
+def test_admin_parameter_may_list_null_among_its_choices(client: ApiClient, admin_client: ApiClient) -> None:
+    body = {
+        "can_be_empty": True,
+        "choices": [None, "on", "off"],
+        "datastore_type_id": client.type_id("postgresql"),
+        "is_available_for_customer": True,
+        "is_changeable": True,
+        "is_multiple_choice_available": False,
+        "is_restart_required": False,
+        "name": "custom_switch",
+        "type": "str",
+        "unit": "",
+    }
+    response = admin_client.post("/configuration-parameters", json={"configuration-parameter": body})
+    assert response.status_code == 200, response.text
+    assert response.json()["configuration-parameter"]["choices"] == [None, "on", "off"]
