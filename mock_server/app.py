@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 _JSON = (b"content-type", b"application/json")
+#: One encoder for every response (``json.dumps`` with options builds a new one per call); stateless.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 _TOO_LARGE = "Request body is too large: the limit is {limit} bytes."
 _INTERNAL = "Internal Server Error: the fake could not handle this request; see the server log."
 
@@ -84,7 +87,7 @@ class DbaasMockApp(Starlette):
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = headers.get("x-request-id") or f"req-{uuid.uuid4().hex}"
+        request_id = headers.get("x-request-id") or f"req-{os.urandom(16).hex()}"
         method = scope["method"]
         head = method == "HEAD"
         status: int
@@ -95,6 +98,7 @@ class DbaasMockApp(Starlette):
         raw = b""
         fault: str | None = None
         dropped: Fault | None = None
+        now: datetime | None = None
         try:
             principal = self.backend.auth.principal(headers.get("x-auth-token"))
             project_id = principal.project_id
@@ -116,6 +120,7 @@ class DbaasMockApp(Starlette):
             query = self.validator.parse_query(op, scope.get("query_string", b""))
             body = self.validator.parse_body(op, raw, headers.get("content-type")) if op.has_body else None
             with self.lock:
+                now = self.backend.clock.now()
                 call = Call(
                     backend=self.backend,
                     op=op,
@@ -124,14 +129,14 @@ class DbaasMockApp(Starlette):
                     params=params,
                     query=query,
                     body=body,
-                    now=self.backend.clock.now(),
+                    now=now,
                     request_id=request_id,
                     headers=headers,
                 )
                 status, result = self.handlers[op.operation_id](call)
                 if op.mutating:
                     self.backend.actions.record(call, status, result)
-            payload = b"" if result is None else json.dumps(result, ensure_ascii=False).encode()
+            payload = b"" if result is None else _ENCODER.encode(result).encode()
         except ApiError as error:
             status, payload, extra = error.status, render_error(error), error.headers
         except Hangup as drop:
@@ -142,7 +147,7 @@ class DbaasMockApp(Starlette):
         duration = time.perf_counter() - started
         if self.journal.enabled:
             self.journal.record(
-                at=self.backend.clock.now(),
+                at=now or self.backend.clock.now(),
                 method=method,
                 path=scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1"),
