@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...calls import Call, Handler, Reply
+from ...calls import Handler
 from ...clock import format_ts
+from ..crud import crud_handlers
 from ..databases.common import status_of
 from .models import Acl
 
@@ -30,40 +31,4 @@ def acl_view(acl: Acl) -> dict[str, Any]:
     }
 
 
-def list_acls(call: Call) -> Reply:
-    """``GET /acls``."""
-    found = call.backend.acls.query(call.project_id, call.query, call.now)
-    return 200, {"acls": [acl_view(a) for a in found]}
-
-
-def create_acl(call: Call) -> Reply:
-    """``POST /acls``."""
-    acl = call.backend.acls.create(call.project_id, call.payload("acl"), call.now)
-    return 200, {"acl": acl_view(acl)}
-
-
-def get_acl(call: Call) -> Reply:
-    """``GET /acls/{acl_id}``."""
-    acl = call.backend.acls.get(call.project_id, call.path_id, call.now)
-    return 200, {"acl": acl_view(acl)}
-
-
-def update_acl(call: Call) -> Reply:
-    """``PUT /acls/{acl_id}``: ``allow_read`` / ``allow_write``."""
-    acl = call.backend.acls.update(call.project_id, call.path_id, call.payload("acl"), call.now)
-    return 200, {"acl": acl_view(acl)}
-
-
-def delete_acl(call: Call) -> Reply:
-    """``DELETE /acls/{acl_id}``: 204, then ``PENDING_DELETE`` until it settles, then 404."""
-    call.backend.acls.delete(call.project_id, call.path_id, call.now)
-    return 204, None
-
-
-HANDLERS: dict[str, Handler] = {
-    "list_acls": list_acls,
-    "create_acl": create_acl,
-    "get_acl": get_acl,
-    "update_acl": update_acl,
-    "delete_acl": delete_acl,
-}
+HANDLERS: dict[str, Handler] = crud_handlers("acls", "acl", "acls", acl_view)

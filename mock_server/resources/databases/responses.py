@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...calls import Call, Handler, Reply
+from ...calls import Handler
+from ..crud import crud_handlers
 from .common import base_view, status_of
 from .models import Database
 
@@ -24,42 +25,4 @@ def database_view(database: Database) -> dict[str, Any]:
     }
 
 
-def list_databases(call: Call) -> Reply:
-    """``GET /databases``."""
-    found = call.backend.databases.query(call.project_id, call.query, call.now)
-    return 200, {"databases": [database_view(d) for d in found]}
-
-
-def create_database(call: Call) -> Reply:
-    """``POST /databases``."""
-    database = call.backend.databases.create(call.project_id, call.payload("database"), call.now)
-    return 200, {"database": database_view(database)}
-
-
-def get_database(call: Call) -> Reply:
-    """``GET /databases/{database_id}``."""
-    database = call.backend.databases.get(call.project_id, call.path_id, call.now)
-    return 200, {"database": database_view(database)}
-
-
-def update_database(call: Call) -> Reply:
-    """``PUT /databases/{database_id}``: a new owner."""
-    database = call.backend.databases.update(
-        call.project_id, call.path_id, call.payload("database"), call.now
-    )
-    return 200, {"database": database_view(database)}
-
-
-def delete_database(call: Call) -> Reply:
-    """``DELETE /databases/{database_id}``."""
-    call.backend.databases.delete(call.project_id, call.path_id, call.now)
-    return 204, None
-
-
-HANDLERS: dict[str, Handler] = {
-    "list_databases": list_databases,
-    "create_database": create_database,
-    "get_database": get_database,
-    "update_database": update_database,
-    "delete_database": delete_database,
-}
+HANDLERS: dict[str, Handler] = crud_handlers("databases", "database", "databases", database_view)

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...calls import Call, Handler, Reply
+from ...calls import Handler
 from ...clock import format_ts
+from ..crud import crud_handlers
 from .models import PrometheusToken
 
 __all__ = ["HANDLERS", "token_view"]
-
-_ONE = "prometheus-metrics-token"
-_MANY = "prometheus-metrics-tokens"
 
 
 def token_view(token: PrometheusToken) -> dict[str, Any]:
@@ -29,40 +27,6 @@ def token_view(token: PrometheusToken) -> dict[str, Any]:
     }
 
 
-def list_prometheus_metrics_tokens(call: Call) -> Reply:
-    """``GET /prometheus-metrics-tokens``."""
-    found = call.backend.tokens.query(call.project_id, call.query, call.now)
-    return 200, {_MANY: [token_view(t) for t in found]}
-
-
-def create_prometheus_metrics_token(call: Call) -> Reply:
-    """``POST /prometheus-metrics-tokens``."""
-    token = call.backend.tokens.create(call.project_id, call.payload(_ONE), call.now)
-    return 200, {_ONE: token_view(token)}
-
-
-def get_prometheus_metrics_token(call: Call) -> Reply:
-    """``GET /prometheus-metrics-tokens/{prometheus_metrics_token_id}``."""
-    token = call.backend.tokens.get(call.project_id, call.path_id, call.now)
-    return 200, {_ONE: token_view(token)}
-
-
-def update_prometheus_metrics_token(call: Call) -> Reply:
-    """``PUT /prometheus-metrics-tokens/{prometheus_metrics_token_id}``: a new name, answered wrapped."""
-    token = call.backend.tokens.update(call.project_id, call.path_id, call.payload(_ONE), call.now)
-    return 200, {_ONE: token_view(token)}
-
-
-def delete_prometheus_metrics_token(call: Call) -> Reply:
-    """``DELETE /prometheus-metrics-tokens/{prometheus_metrics_token_id}``: revoked at once."""
-    call.backend.tokens.delete(call.project_id, call.path_id, call.now)
-    return 204, None
-
-
-HANDLERS: dict[str, Handler] = {
-    "list_prometheus_metrics_tokens": list_prometheus_metrics_tokens,
-    "create_prometheus_metrics_token": create_prometheus_metrics_token,
-    "get_prometheus_metrics_token": get_prometheus_metrics_token,
-    "update_prometheus_metrics_token": update_prometheus_metrics_token,
-    "delete_prometheus_metrics_token": delete_prometheus_metrics_token,
-}
+HANDLERS: dict[str, Handler] = crud_handlers(
+    "tokens", "prometheus-metrics-token", "prometheus-metrics-tokens", token_view
+)
