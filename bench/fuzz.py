@@ -9,6 +9,7 @@ small slice of the same thing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -119,10 +120,8 @@ def cases(operation: Any, mode: GenerationMode, count: int, seed: int) -> list[A
     def draw(case: Any) -> None:
         collected.append(case)
 
-    try:
+    with contextlib.suppress(hypothesis.errors.Unsatisfiable):
         draw()
-    except hypothesis.errors.Unsatisfiable:
-        pass
     return collected[:count]
 
 
@@ -163,7 +162,9 @@ def rounds(schema: Any, per_operation: int, seed: int) -> Iterator[Any]:
     while True:
         for index, operation in enumerate(ops):
             for mode_index, mode in enumerate(MODES):
-                yield from cases(operation, mode, per_operation, seed + round_number * 100_003 + index * 7 + mode_index)
+                yield from cases(
+                    operation, mode, per_operation, seed + round_number * 100_003 + index * 7 + mode_index
+                )
         round_number += 1
 
 
