@@ -169,3 +169,10 @@ def fill(value: Any, world: World) -> Any:
     if isinstance(value, dict):
         return {k: fill(v, world) for k, v in value.items()}
     return value.format(**world) if isinstance(value, str) else value
+
+
+def not_found_sample(reference: Path, name: str, object_id: str) -> dict[str, Any]:
+    """The SDK's 404 sample ``name`` with its ``%s`` filled by ``object_id`` (the whole envelope)."""
+    expected: dict[str, Any] = sample(reference, name)
+    expected["error"]["message"] = expected["error"]["message"].replace("%s", object_id)
+    return expected

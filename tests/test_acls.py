@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import BAD_UUID, UNKNOWN, ApiClient, World, lifecycle, message, sample
+from support import BAD_UUID, UNKNOWN, ApiClient, World, lifecycle, message, not_found_sample, sample
 
 PASSWORD = "Zq7-very-secret-passw0rd"
 READ_OR_WRITE = "Validation failure: At least one of these fields (allow_read, allow_write) must be true"
@@ -250,8 +250,7 @@ def test_unknown_acl_is_the_sample_404(
     client: ApiClient, reference: Path, method: str, body: dict[str, Any] | None
 ) -> None:
     response = client.request(method, f"/acls/{UNKNOWN}", json=body)
-    expected = sample(reference, "error_404_acl_not_found")["error"]
-    expected["message"] = expected["message"].replace("%s", UNKNOWN)
+    expected = not_found_sample(reference, "error_404_acl_not_found", UNKNOWN)["error"]
     assert response.status_code == 404
     assert response.json() == {"error": expected}
 

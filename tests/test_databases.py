@@ -7,7 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import BAD_UUID, COLLECTIONS, UNKNOWN, ApiClient, World, fill, lifecycle, message, sample
+from support import (
+    BAD_UUID,
+    COLLECTIONS,
+    UNKNOWN,
+    ApiClient,
+    World,
+    fill,
+    lifecycle,
+    message,
+    not_found_sample,
+    sample,
+)
 
 PASSWORD = "tf-acc-pass-1"
 
@@ -166,8 +177,7 @@ def test_update_failures(
 def test_unknown_database_is_the_sample_404(client: ApiClient, reference: Path, method: str) -> None:
     body = {"database": {"owner_id": UNKNOWN}} if method == "PUT" else None
     response = client.request(method, f"/databases/{UNKNOWN}", json=body)
-    expected = sample(reference, "error_404_database_not_found")
-    expected["error"]["message"] = expected["error"]["message"] % UNKNOWN
+    expected = not_found_sample(reference, "error_404_database_not_found", UNKNOWN)
     assert (response.status_code, response.json()) == (404, expected)
 
 

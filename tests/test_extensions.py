@@ -14,6 +14,7 @@ from support import (
     fill,
     lifecycle,
     message,
+    not_found_sample,
     sample,
     snapshot,
     wait_gone,
@@ -169,8 +170,7 @@ def test_extensions_do_not_apply_to_engine(client: ApiClient, engine: str) -> No
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 def test_unknown_extension_is_the_sample_404(client: ApiClient, reference: Path, method: str) -> None:
     response = client.request(method, f"/extensions/{UNKNOWN}")
-    expected = sample(reference, "error_404_extension_not_found")
-    expected["error"]["message"] = expected["error"]["message"] % UNKNOWN
+    expected = not_found_sample(reference, "error_404_extension_not_found", UNKNOWN)
     assert (response.status_code, response.json()) == (404, expected)
 
 
@@ -179,8 +179,7 @@ def test_unknown_available_extension_is_the_sample_404(
 ) -> None:
     fields = {"datastore_id": world["pg"], "database_id": world["db"], "available_extension_id": UNKNOWN}
     response = client.post("/extensions", json={"extension": fields})
-    expected = sample(reference, "error_404_available_extension_not_found")
-    expected["error"]["message"] = expected["error"]["message"] % UNKNOWN
+    expected = not_found_sample(reference, "error_404_available_extension_not_found", UNKNOWN)
     assert (response.status_code, response.json()) == (404, expected)
 
 

@@ -14,6 +14,7 @@ from support import (
     fill,
     lifecycle,
     message,
+    not_found_sample,
     sample,
     snapshot,
     wait_gone,
@@ -132,8 +133,7 @@ def test_slots_do_not_apply_to_engine(client: ApiClient, engine: str) -> None:
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 def test_unknown_slot_is_the_sample_404(client: ApiClient, reference: Path, method: str) -> None:
     response = client.request(method, f"/{MANY}/{UNKNOWN}")
-    expected = sample(reference, "error_404_logical_replication_slot_not_found")
-    expected["error"]["message"] = expected["error"]["message"] % UNKNOWN
+    expected = not_found_sample(reference, "error_404_logical_replication_slot_not_found", UNKNOWN)
     assert (response.status_code, response.json()) == (404, expected)
 
 

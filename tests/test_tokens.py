@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import UNKNOWN, ApiClient, message, sample
+from support import UNKNOWN, ApiClient, message, not_found_sample, sample
 
 ONE = "prometheus-metrics-token"
 MANY = "prometheus-metrics-tokens"
@@ -93,8 +93,7 @@ def test_unknown_token_is_the_sample_404(
     client: ApiClient, reference: Path, method: str, body: dict[str, Any] | None
 ) -> None:
     response = client.request(method, f"/{MANY}/{UNKNOWN}", json=body)
-    expected = sample(reference, "error_404_prometheus_metrics_token_not_found")["error"]
-    expected["message"] = expected["message"].replace("%s", UNKNOWN)
+    expected = not_found_sample(reference, "error_404_prometheus_metrics_token_not_found", UNKNOWN)["error"]
     assert response.status_code == 404
     assert response.json() == {"error": expected}
 

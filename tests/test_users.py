@@ -14,6 +14,7 @@ from support import (
     fill,
     lifecycle,
     message,
+    not_found_sample,
     sample,
     snapshot,
     wait_gone,
@@ -153,8 +154,7 @@ def test_users_do_not_apply_to_engine(client: ApiClient, engine: str) -> None:
 def test_unknown_user_is_the_sample_404(client: ApiClient, reference: Path, method: str) -> None:
     body = {"user": {"password": "p"}} if method == "PUT" else None
     response = client.request(method, f"/users/{UNKNOWN}", json=body)
-    expected = sample(reference, "error_404_user_not_found")
-    expected["error"]["message"] = expected["error"]["message"] % UNKNOWN
+    expected = not_found_sample(reference, "error_404_user_not_found", UNKNOWN)
     assert (response.status_code, response.json()) == (404, expected)
 
 
