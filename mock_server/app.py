@@ -1,13 +1,12 @@
 """The app factory: a Starlette app serving ``/v1`` (the API) and ``/__mock__`` (the control API).
 
 Requests under ``/v1`` take a short, precompiled path: a dictionary route lookup, a token lookup, one
-precompiled schema check of the body, the handler, ``json.dumps``. Everything slow (loading the spec,
+precompiled schema check of the body, the handler, ``orjson``. Everything slow (loading the spec,
 compiling validators, building the catalog) happens once, in :func:`create_app`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -28,6 +27,7 @@ from .backend import Backend
 from .calls import Call, Handler
 from .config import MockConfig
 from .control import AccessLogMiddleware, control_routes
+from .encoding import dump_json
 from .errors import ApiError, forbidden, render_error
 from .faults import Fault, Faults, Hangup, hang_up
 from .journal import ACCESS_LOGGER, Journal, log_access
@@ -45,8 +45,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 _JSON = (b"content-type", b"application/json")
-#: One encoder for every response (``json.dumps`` with options builds a new one per call); stateless.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 _TOO_LARGE = "Request body is too large: the limit is {limit} bytes."
 _INTERNAL = "Internal Server Error: the fake could not handle this request; see the server log."
 
@@ -86,7 +84,7 @@ class DbaasMockApp(Starlette):
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = _read_headers(scope["headers"])
         request_id = headers.get("x-request-id") or f"req-{os.urandom(16).hex()}"
         method = scope["method"]
         head = method == "HEAD"
@@ -131,12 +129,11 @@ class DbaasMockApp(Starlette):
                     body=body,
                     now=now,
                     request_id=request_id,
-                    headers=headers,
                 )
                 status, result = self.handlers[op.operation_id](call)
                 if op.mutating:
                     self.backend.actions.record(call, status, result)
-            payload = b"" if result is None else _ENCODER.encode(result).encode()
+            payload = b"" if result is None else dump_json(result)
         except ApiError as error:
             status, payload, extra = error.status, render_error(error), error.headers
         except Hangup as drop:
@@ -166,6 +163,22 @@ class DbaasMockApp(Starlette):
         if dropped is not None:
             await hang_up(send, request_id, dropped)
         await _send(send, status, payload, request_id, extra, head=head)
+
+
+#: The only request headers the API path reads; decoding just these keeps the per-request cost flat.
+_HEADERS = {
+    name.encode(): name for name in ("x-auth-token", "x-request-id", "content-type", "content-length")
+}
+
+
+def _read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, value in raw:
+        name = _HEADERS.get(key.lower())
+        # A repeated header: the last one counts.
+        if name is not None:
+            found[name] = value.decode("latin-1")
+    return found
 
 
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:

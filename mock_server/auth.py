@@ -10,6 +10,9 @@ from .ids import project_for_token
 __all__ = ["Auth", "Principal"]
 
 UNAUTHORIZED = "Authentication required: send a valid token in the X-Auth-Token header."
+#: Unregistered tokens whose principal is remembered (a sha256 per request is the cost saved); bounded
+#: so that a client inventing a token per request cannot grow it without limit.
+_DERIVED_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class Auth:
     def __init__(self, admin_token: str) -> None:
         self.admin_token = admin_token
         self._registered: dict[str, Principal] = {}
+        self._derived: dict[str, Principal] = {}
 
     def register(self, token: str, project_id: str | None = None, *, admin: bool = False) -> Principal:
         """Make ``token`` belong to ``project_id`` (derived when omitted), optionally as an admin."""
@@ -34,16 +38,21 @@ class Auth:
             raise ValueError("token must not be empty")
         principal = Principal(token, project_id or project_for_token(token), admin)
         self._registered[token] = principal
+        self._derived.pop(token, None)
         return principal
 
     def principal(self, token: str | None) -> Principal:
         """The caller for ``token``; 401 without one."""
         if not token:
             raise ApiError(401, UNAUTHORIZED)
-        known = self._registered.get(token)
+        known = self._registered.get(token) or self._derived.get(token)
         if known is not None:
             return known
-        return Principal(token, project_for_token(token), token == self.admin_token)
+        derived = Principal(token, project_for_token(token), token == self.admin_token)
+        if len(self._derived) >= _DERIVED_LIMIT:
+            self._derived.clear()
+        self._derived[token] = derived
+        return derived
 
     def require_admin(self, principal: Principal) -> None:
         """403 unless the caller holds the admin token."""

@@ -62,6 +62,8 @@ class Backend:
         self.tokens = TokenModel(self)
         self.actions = ActionModel(self)
         self.quotas = QuotaModel(self)
+        # Looked up on every mutating call (the action records its target's table).
+        self._tables_by_kind = {table.kind: table for table in self.tables()}
 
     def now(self) -> datetime:
         """The fake's current time."""
@@ -84,7 +86,7 @@ class Backend:
 
     def table_for(self, kind: str) -> Table[Any] | None:
         """The table of lifecycle ``kind`` (``datastore``, ``database``...), if any."""
-        return next((t for t in self.tables() if t.kind == kind), None)
+        return self._tables_by_kind.get(kind)
 
     def cascade(self, project_id: str, field: str, value: str) -> int:
         """Remove every object whose ``field`` (``datastore_id``, ``database_id``, ``user_id``) is ``value``.

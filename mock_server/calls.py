@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +30,6 @@ class Call:
     body: Any
     now: datetime
     request_id: str
-    #: Headers (lower-cased names) for the rare handler that needs one.
-    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def path_id(self) -> str:

@@ -6,6 +6,7 @@ taken from the :class:`Clock` passed to the app, in the spirit of trio's ``MockC
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 __all__ = ["Clock", "format_ts", "parse_ts"]
 
 
+# Memoised: an object's timestamps are formatted on every read of it, and change rarely.
+@functools.lru_cache(maxsize=65536)
 def format_ts(moment: datetime) -> str:
     """The API's timestamp: ``YYYY-MM-DDTHH:MM:SS`` in UTC, no zone suffix, no fraction."""
     if moment.tzinfo is not UTC:

@@ -6,10 +6,11 @@ Every 4xx/5xx the fake produces, from validation to auth to business rules to un
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+
+from .encoding import dump_json
 
 __all__ = [
     "ApiError",
@@ -52,7 +53,7 @@ class ApiError(Exception):
 
 def render_error(error: ApiError) -> bytes:
     """Serialise ``error`` into the envelope's JSON bytes."""
-    return json.dumps(error.envelope(), ensure_ascii=False).encode()
+    return dump_json(error.envelope())
 
 
 def not_found(entity: str, object_id: str) -> ApiError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -95,3 +96,17 @@ def test_two_apps_do_not_share_state(app: DbaasMockApp, client: ApiClient) -> No
     created = client.create_datastore("postgresql")
     assert other.get(f"/datastores/{created['id']}").status_code == 404
     assert other.get("/datastores").json() == {"datastores": []}
+
+
+def test_bodies_are_compact_utf8_json(client: ApiClient) -> None:
+    created = client.create_datastore("postgresql")
+    for response in (client.get(f"/datastores/{created['id']}"), client.get("/datastores/nope")):
+        compact = json.dumps(response.json(), separators=(",", ":"), ensure_ascii=False).encode()
+        assert response.content == compact
+
+
+def test_the_last_of_repeated_auth_headers_counts(client: ApiClient) -> None:
+    created = client.create_datastore("postgresql")
+    headers = [("X-Auth-Token", "someone-else"), ("X-Auth-Token", client.token)]
+    response = client.http.get(f"/v1/datastores/{created['id']}", headers=headers)
+    assert response.status_code == 200, response.text

@@ -381,3 +381,15 @@ def test_clock_handle(dbaas_mock: DbaasFake) -> None:
     clock.unfreeze()
     assert not clock.frozen
     assert "ClockHandle(now='2045-01-01T00:" in repr(clock)
+
+
+def test_a_token_used_before_its_registration_follows_it(control: Checked, dbaas_mock: DbaasFake) -> None:
+    early = dbaas_mock.client_for("early-token")
+    datastore_id = _datastore(dbaas_mock, early)  # its own project, derived from the token
+    project = "fedcba9876543210fedcba9876543210"
+    assert (
+        control.post("/__mock__/tokens", json={"token": "early-token", "project_id": project}).status_code
+        == 201
+    )
+    assert early.get("/datastores").json()["datastores"] == []
+    assert early.get(f"/datastores/{datastore_id}").status_code == 404

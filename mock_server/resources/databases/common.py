@@ -121,8 +121,15 @@ class ChildModel(Generic[C]):
 
     def check_name(self, project_id: str, datastore_id: str, name: str, now: datetime) -> None:
         """409 when ``name`` is taken in the datastore (by an object not yet gone)."""
-        for obj in self.live(project_id, "name", name, now):
-            if obj.datastore_id == datastore_id:
+        # Walk the smaller of the two buckets: a common name ("app") may be in every datastore, and a
+        # datastore may hold thousands of objects; either way the check stays small.
+        by_name = self.table.bucket(project_id, "name", name)
+        in_datastore = self.table.bucket(project_id, "datastore_id", datastore_id)
+        smaller, other = (
+            (by_name, in_datastore) if len(by_name) <= len(in_datastore) else (in_datastore, by_name)
+        )
+        for obj in [obj for obj in smaller.values() if obj.id in other]:
+            if self.table.status(obj, now) != GONE:
                 raise duplicate_name(self.entity, name, datastore_id)
 
     def new_fields(self, project_id: str, datastore_id: str, now: datetime) -> dict[str, Any]:
