@@ -40,6 +40,8 @@ class Table(Generic[R]):
 
     ``entity`` is the word of the 404 message (``datastore``, ``logicalreplicationslot``...).
     ``on_gone`` is called when an object's delete completes (default: remove it).
+    ``on_change`` (settable) is called after every insert, removal, field change and status change of
+    an object, for a ledger that must follow the table (the quotas follow the datastores).
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class Table(Generic[R]):
         self.engine = engine
         self.indexed = tuple(indexed)
         self.on_gone: Callable[[R], None] = on_gone or self.remove
+        self.on_change: Callable[[R], None] | None = None
         self._by_id: dict[str, R] = {}
         self._by_project: dict[str, dict[str, R]] = {}
         self._index: dict[_Key, dict[str, R]] = {}
@@ -76,6 +79,8 @@ class Table(Generic[R]):
         if obj.life is not None:
             self._bucket_for(obj.project_id, "status", obj.life.status)[obj.id] = obj
             self._track_pending(obj)
+        if self.on_change is not None:
+            self.on_change(obj)
         return obj
 
     def remove(self, obj: R) -> None:
@@ -89,6 +94,8 @@ class Table(Generic[R]):
         if obj.life is not None:
             self._drop(obj.project_id, "status", obj.life.status, obj.id)
         self._pending.get(obj.project_id, {}).pop(obj.id, None)
+        if self.on_change is not None:
+            self.on_change(obj)
 
     def set(self, obj: R, name: str, value: Any) -> None:
         """Change a field, keeping its index in step."""
@@ -98,6 +105,8 @@ class Table(Generic[R]):
             self._drop(obj.project_id, name, old, obj.id)
             self._bucket_for(obj.project_id, name, value)[obj.id] = obj
         setattr(obj, name, value)
+        if self.on_change is not None:
+            self.on_change(obj)
 
     def begin(self, obj: R, action: str, now: datetime) -> str:
         """Start a lifecycle phase (``update``, ``resize``, ``delete``); returns the pending status."""
@@ -190,6 +199,10 @@ class Table(Generic[R]):
         """The objects whose indexed field ``name`` equals ``value`` (a live view; do not mutate)."""
         return self._index.get((project_id, name, value), _EMPTY)
 
+    def pending(self, project_id: str) -> list[R]:
+        """The project's objects with a phase in progress (the only ones whose status can change)."""
+        return list(self._pending.get(project_id, _EMPTY).values())
+
     def all(self, project_id: str | None = None) -> Iterator[R]:
         """Every object (of one project when given), in creation order."""
         source = self._by_id if project_id is None else self._by_project.get(project_id, _EMPTY)
@@ -242,6 +255,8 @@ class Table(Generic[R]):
         if obj.id in self._by_id:
             self._bucket_for(obj.project_id, "status", obj.life.status)[obj.id] = obj
             self._track_pending(obj)
+        if self.on_change is not None:
+            self.on_change(obj)
 
     def _track_pending(self, obj: R) -> None:
         assert obj.life is not None

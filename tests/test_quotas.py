@@ -167,3 +167,26 @@ def test_partitions_limit_is_the_one_enforced(client: ApiClient) -> None:
     assert client.post("/topics", json=over).status_code == 400
     at = {"topic": {"datastore_id": kafka, "name": "t", "partitions": top}}
     assert client.post("/topics", json=at).status_code == 200
+
+
+def test_a_completed_delete_frees_its_share_without_a_read_of_the_datastore(client: ApiClient) -> None:
+    control = client.http
+    gone = client.create_datastore("postgresql", node_count=2)["id"]
+    client.create_datastore("postgresql", node_count=1)
+    assert control.post("/__mock__/clock/freeze", json={"frozen": True}).status_code == 200
+    assert control.put("/__mock__/lifecycle", json={"mode": "time"}).status_code == 200
+    assert client.delete(f"/datastores/{gone}").status_code == 204
+    assert used(client)["nodes"] == 3  # PENDING_DELETE still holds its nodes
+    assert control.post("/__mock__/clock/advance", json={"seconds": 3600}).status_code == 200
+    assert used(client) == {"datastores": 1, "nodes": 1, "vcpus": 2, "ram": 4096, "disk": 32}
+
+
+def test_usage_survives_a_state_round_trip(client: ApiClient) -> None:
+    client.create_datastore("postgresql", node_count=3)
+    before = used(client)
+    state = client.http.get("/__mock__/state")
+    assert state.status_code == 200
+    assert client.http.post("/__mock__/reset", json={}).status_code in (200, 204)
+    assert set(used(client).values()) == {0}
+    assert client.http.put("/__mock__/state", json=state.json()).status_code in (200, 204)
+    assert used(client) == before

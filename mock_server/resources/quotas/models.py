@@ -1,9 +1,10 @@
 """Per-project quotas and the per-engine limits the fake enforces (DESIGN.md, DECISIONS 13).
 
-Quotas: limits come from ``backend.config.quotas``; usage is computed from the project's datastores
-that are not (soft-)deleted: their count, their nodes, and per node the flavor's vCPUs, RAM (MB) and
-disk (GB) times the node count. Computing it costs the number of datastores of the project (a
-handful), which keeps the usage exact without a second ledger to keep in step.
+Quotas: limits come from ``backend.config.quotas``; usage is what the project's datastores that are
+not (soft-)deleted add up to: their count, their nodes, and per node the flavor's vCPUs, RAM (MB) and
+disk (GB) times the node count. A ledger follows the datastores' table (its ``on_change``), so a
+create in a project of 100,000 datastores checks its quota without walking them; reading the usage
+first brings the project's pending datastores up to date (a delete that completed frees its share).
 
 Limits: the same for every project; the bounds the fake's spec and models enforce.
 """
@@ -71,11 +72,45 @@ def _size(flavor: Any, name: str) -> int:
     return int(value or 0)
 
 
+def _share(datastore: Any) -> tuple[int, ...]:
+    """What one datastore uses, in :data:`QUOTA_NAMES` order."""
+    nodes = int(datastore.node_count)
+    flavor = datastore.flavor
+    return (1, nodes, *(_size(flavor, name) * nodes for name in ("vcpus", "ram", "disk")))
+
+
 class QuotaModel:
     """Quota limits and usage of every project."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        #: Project id -> what its counted datastores use, in :data:`QUOTA_NAMES` order.
+        self._used: dict[str, list[int]] = {}
+        #: Datastore id -> its share as counted in :attr:`_used` (datastores that count only).
+        self._counted: dict[str, tuple[int, ...]] = {}
+        table = backend.datastores.table
+        table.on_change = self._follow
+        for datastore in table.all():
+            self._follow(datastore)
+
+    def _follow(self, datastore: Any) -> None:
+        """Recount one datastore's share after any change of it."""
+        table = self.backend.datastores.table
+        life = datastore.life
+        counts = table.find(datastore.id) is datastore and (life is None or life.status not in _GONE_STATUSES)
+        share = _share(datastore) if counts else None
+        before = self._counted.pop(datastore.id, None)
+        if share == before and share is not None:
+            self._counted[datastore.id] = share
+            return
+        totals = self._used.setdefault(datastore.project_id, [0] * len(QUOTA_NAMES))
+        if before is not None:
+            for index, amount in enumerate(before):
+                totals[index] -= amount
+        if share is not None:
+            self._counted[datastore.id] = share
+            for index, amount in enumerate(share):
+                totals[index] += amount
 
     def limits(self) -> dict[str, int]:
         """The limit of each quota (``backend.config.quotas``)."""
@@ -84,21 +119,11 @@ class QuotaModel:
 
     def usage(self, project_id: str, now: datetime | None = None) -> Usage:
         """What the project's datastores not deleted use now (statuses brought up to date if ``now``)."""
-        table = self.backend.datastores.table
-        count = nodes = vcpus = ram = disk = 0
-        for datastore in table.all(project_id):
-            life = datastore.life
-            status = table.status(datastore, now) if now is not None else (life.status if life else "")
-            if status in _GONE_STATUSES:
-                continue
-            node_count = int(datastore.node_count)
-            flavor = datastore.flavor
-            count += 1
-            nodes += node_count
-            vcpus += _size(flavor, "vcpus") * node_count
-            ram += _size(flavor, "ram") * node_count
-            disk += _size(flavor, "disk") * node_count
-        return Usage(datastores=count, nodes=nodes, vcpus=vcpus, ram=ram, disk=disk)
+        if now is not None:
+            table = self.backend.datastores.table
+            for datastore in table.pending(project_id):
+                table.status(datastore, now)  # a change of status reaches the ledger through _follow
+        return Usage(*self._used.get(project_id, ()))
 
     def check(
         self,
