@@ -8,8 +8,11 @@ is ``GET /v1/datastores`` (an empty list), sent through each way a test suite re
 - ``TestClient``: ``starlette.testclient.TestClient(app)`` without ``with`` (as ``tests/conftest.py``
   and ``tests/support.py`` use it; it starts a thread per request);
 - ``ASGITransport``: ``httpx.AsyncClient(transport=httpx.ASGITransport(app))`` in a running loop;
-- ``DbaasFake``: the pytest plugin's ``dbaas_mock`` fixture (``DbaasFake()``, ``fake.client.get``,
-  ``fake.close()``: one helper thread per fake).
+- ``DbaasFake``: what the pytest plugin's ``dbaas_mock`` fixture does (``pytest_plugin.new_fake``,
+  ``fake.client.get``, ``fake.close()``; the sync clients of every fake of the session share one helper
+  loop thread, started before the measure as a session's first test would);
+- ``DbaasFake`` on its own (``standalone_dbaas_fake_first_request_ms``): ``DbaasFake()`` outside the
+  plugin starts a helper thread for its first sync request and joins it in ``close()``.
 
 Resets run on a fake holding what a typical test leaves behind (a datastore, two users, two databases):
 ``app.backend.reset()``, ``Controller.reset()`` (also clears faults and the journal) and
@@ -94,6 +97,7 @@ def run(options: Options) -> dict[str, Any]:
     from mock_server import create_app
     from mock_server.control import Controller
     from mock_server.intercept import DbaasFake
+    from mock_server.pytest_plugin import FakeSettings, HelperLoop, new_fake
 
     count = options.fixture_iterations
     headers = {"X-Auth-Token": TOKEN}
@@ -118,7 +122,18 @@ def run(options: Options) -> dict[str, Any]:
             assert response.status_code == 200, response.text
         return out
 
+    helper_loop = HelperLoop()
+    plugin_settings = FakeSettings(token=TOKEN)
+
     def with_dbaas_fake() -> None:
+        fake = new_fake(plugin_settings, helper_loop)
+        try:
+            response = fake.client.get("/datastores")
+            assert response.status_code == 200, response.text
+        finally:
+            fake.close()
+
+    def with_standalone_dbaas_fake() -> None:
         fake = DbaasFake(token=TOKEN)
         try:
             response = fake.client.get("/datastores")
@@ -131,7 +146,10 @@ def run(options: Options) -> dict[str, Any]:
     results["create_app_ms"] = _ms(_timed(create_app, count))
     results["testclient_first_request_ms"] = _ms(_timed(with_testclient, count))
     results["asgi_transport_first_request_ms"] = _ms(asyncio.run(with_asgi_transport()))
+    with_dbaas_fake()  # the session's first test starts the shared helper loop
     results["dbaas_fake_first_request_ms"] = _ms(_timed(with_dbaas_fake, count))
+    helper_loop.stop()
+    results["standalone_dbaas_fake_first_request_ms"] = _ms(_timed(with_standalone_dbaas_fake, count))
 
     app = create_app()
     controller = Controller(app)

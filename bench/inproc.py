@@ -138,7 +138,6 @@ class Builder:
             body=body,
             now=backend.clock.now(),
             request_id="bench",
-            headers={},
         )
         try:
             status, result = self.app.handlers[operation_id](call)

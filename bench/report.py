@@ -219,7 +219,10 @@ def _fixture(f: dict[str, Any]) -> list[str]:
         f"| cold start: new interpreter, imports, fake, first request | {f['cold_create_app_ms']:.0f} ms |",
         f"| `create_app()` | {f['create_app_ms']:.2f} ms |",
         f"| `create_app()` + first request, httpx `ASGITransport` | {asgi:.2f} ms |",
-        f"| `DbaasFake()` + first request + `close()` (plugin) | {f['dbaas_fake_first_request_ms']:.2f} ms |",
+        f"| `dbaas_mock` fixture's fake + first request + `close()` (pytest plugin) "
+        f"| {f['dbaas_fake_first_request_ms']:.2f} ms |",
+        f"| `DbaasFake()` on its own + first request + `close()` "
+        f"| {f.get('standalone_dbaas_fake_first_request_ms', float('nan')):.2f} ms |",
         f"| `create_app()` + first request, `TestClient` (no `with`) | {testclient:.2f} ms |",
         f"| `app.backend.reset()` | {f['backend_reset_ms']:.3f} ms |",
         f"| `Controller(app).reset()` | {f['controller_reset_ms']:.3f} ms |",

@@ -17,11 +17,14 @@ the whole suite, and the marker ``@pytest.mark.dbaas(seed=..., lifecycle=..., re
 admin_token=..., token=..., quotas={...})`` for a test, a class or a module (the closest wins).
 
 Everything heavy is imported when a fixture is first used, so the plugin costs nothing to suites that
-do not use it.
+do not use it. The ``dbaas_mock`` fakes of a session share one helper event loop (:class:`HelperLoop`,
+stopped when the session ends): starting and joining a thread per test was most of what the fixture
+cost beyond the fake itself.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,17 +33,19 @@ import pytest
 
 if TYPE_CHECKING:
     from .control import ClockHandle
-    from .intercept import DbaasFake, Interception
+    from .intercept import DbaasFake, Interception, LoopThread
     from .server import LiveServer
 
 __all__ = [
     "FakeSettings",
+    "HelperLoop",
     "dbaas_clock",
     "dbaas_intercept",
     "dbaas_mock",
     "dbaas_server",
     "dbaas_server_session",
     "fake_settings",
+    "new_fake",
 ]
 
 _MARKER = (
@@ -66,6 +71,65 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``dbaas`` marker."""
     config.addinivalue_line("markers", _MARKER)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the session's helper loop, if a ``dbaas_mock`` fake started it."""
+    loop = config.stash.get(_LOOP_KEY, None)
+    if loop is not None:
+        loop.stop()
+
+
+class HelperLoop:
+    """The helper event loop of the sync clients of many fakes, started on first use.
+
+    A :class:`~mock_server.intercept.DbaasFake` on its own starts a loop thread for its sync clients
+    and stops it in ``close()``; the plugin's fakes share this one instead (the app never leaves work
+    behind on the loop after answering, so nothing of one test reaches the next). ``close()`` of such
+    a fake leaves the shared loop running; a loop found stopped is replaced.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: LoopThread | None = None
+
+    def get(self) -> LoopThread:
+        """The running loop (started now if need be)."""
+        with self._lock:
+            loop = self._loop
+            if loop is None or loop.loop.is_closed() or not loop.thread.is_alive():
+                from .intercept import LoopThread
+
+                loop = self._loop = LoopThread()
+            return loop
+
+    def stop(self) -> None:
+        """Stop the loop and its thread (a later :meth:`get` starts another)."""
+        with self._lock:
+            loop, self._loop = self._loop, None
+        if loop is not None:
+            loop.stop()
+
+
+_LOOP_KEY = pytest.StashKey[HelperLoop]()
+
+
+def new_fake(settings: FakeSettings, loop: HelperLoop) -> DbaasFake:
+    """A fake with ``settings`` whose sync clients run on ``loop`` (what ``dbaas_mock`` yields)."""
+    from .intercept import AppTransport, DbaasFake
+
+    fake = DbaasFake(token=settings.token, **settings.app_settings())
+    # Every sync client of the fake (made on first use) goes through ``fake.transport``; this one
+    # never starts the fake's own loop thread, so ``close()`` has none to stop and leaves ``loop`` be.
+    fake.transport = AppTransport(fake.app, loop.get)
+    return fake
+
+
+def _helper_loop(config: pytest.Config) -> HelperLoop:
+    loop = config.stash.get(_LOOP_KEY, None)
+    if loop is None:
+        loop = config.stash[_LOOP_KEY] = HelperLoop()
+    return loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +225,7 @@ def dbaas_mock(request: pytest.FixtureRequest) -> Iterator[DbaasFake]:
     dbaas_mock.async_client.get(...)``, ``dbaas_mock.clock.advance(300)``,
     ``dbaas_mock.faults.rate_limit("create_datastore")``, ``dbaas_mock.journal.assert_called(...)``.
     """
-    from .intercept import DbaasFake
-
-    settings = fake_settings(request)
-    fake = DbaasFake(token=settings.token, **settings.app_settings())
+    fake = new_fake(fake_settings(request), _helper_loop(request.config))
     yield fake
     fake.close()
 

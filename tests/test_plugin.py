@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import textwrap
+import threading
 
 import pytest
 
@@ -105,6 +106,48 @@ def test_dbaas_mock_offers_clients_and_handles(pytester: pytest.Pytester) -> Non
         """,
     )
     pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=6)
+
+
+def _loop_threads() -> int:
+    return sum(t.name == "dbaas-mock-loop" for t in threading.enumerate())
+
+
+def test_the_fakes_of_a_session_share_one_helper_thread(pytester: pytest.Pytester) -> None:
+    """Each ``dbaas_mock`` is a fresh fake, but their sync clients share the session's helper loop
+    thread (no thread per test); a test closing its fake harms no other; the thread ends with the session.
+    """
+    _write(
+        pytester,
+        """
+        import threading
+
+        SEEN = set()
+
+        def loop_threads():
+            return {t.ident for t in threading.enumerate() if t.name == "dbaas-mock-loop"}
+
+        def test_first(dbaas_mock):
+            before = loop_threads()
+            create_datastore(dbaas_mock.client, "first")
+            SEEN.update(loop_threads() - before)
+            assert len(SEEN) == 1
+            dbaas_mock.close()
+            assert dbaas_mock.client.get("/datastores").status_code == 200
+
+        def test_second(dbaas_mock):
+            assert dbaas_mock.client.get("/datastores").json()["datastores"] == []
+            assert dbaas_mock.admin_client.get("/flavors").status_code == 200
+            assert SEEN <= loop_threads()
+
+        def test_third(dbaas_mock):
+            other = dbaas_mock.client_for("another-token")
+            assert other.get("/datastores").json()["datastores"] == []
+            assert SEEN <= loop_threads()
+        """,
+    )
+    before = _loop_threads()
+    pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=3)
+    assert _loop_threads() == before
 
 
 def test_the_marker_sets_each_test(pytester: pytest.Pytester) -> None:

@@ -4,6 +4,11 @@ The catalog is seeded from ``backend.config.seed`` (same seed, same ids) and sha
 (``project_id=""``). Its ids come from a generator of its own, so they never depend on the ids other
 resources draw. Admin operations change it at once (catalog objects have no status, DECISIONS 15).
 
+The seeded catalog is built once per seed and process and read in place by every fake with that seed
+(``shared.SharedTable``): a fake's first change to a table gives it private copies first, so no fake
+ever sees another's changes. Each method below that changes a record in place takes it from
+:meth:`CatalogModel._writable` (the private copy), never from a plain lookup.
+
 Other resources use the entry points :meth:`CatalogModel.engine_of`, :meth:`CatalogModel.datastore_type`,
 :meth:`CatalogModel.flavor`, :meth:`CatalogModel.available_extension`,
 :meth:`CatalogModel.parameters_for` and :meth:`CatalogModel.check_config`.
@@ -11,8 +16,6 @@ Other resources use the entry points :meth:`CatalogModel.engine_of`, :meth:`Cata
 
 from __future__ import annotations
 
-import random
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,7 +25,8 @@ from ...errors import bad_request, not_found, validation_failure
 from ...store import Record, Table
 from .checks import config_problems, render_template
 from .records import AvailableExtension, ConfigurationParameter, DatastoreType, Flavor, FlavorHost
-from .seed import seed_catalog
+from .seed import new_catalog_id, pristine_catalog
+from .shared import SharedTable
 
 if TYPE_CHECKING:
     from ...backend import Backend
@@ -36,37 +40,34 @@ _R = TypeVar("_R", bound=Record)
 
 
 class CatalogModel:
-    """The catalog of one backend, rebuilt from the seed on every reset."""
+    """The catalog of one backend: the seeded one (shared copy-on-write), fresh on every reset."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self._ids = random.Random(f"dbaas-mock-catalog-ids-{backend.config.seed}")
-        self.types: Table[DatastoreType] = Table("datastore_type", "datastoretype", None, indexed=("engine",))
-        self.flavors: Table[Flavor] = Table("flavor", "flavor", None, indexed=("fl_size", "name"))
-        self.parameters: Table[ConfigurationParameter] = Table(
-            "configuration_parameter", "configurationparameter", None, indexed=("datastore_type_id", "name")
+        self.seed = backend.config.seed
+        # Never keep the pristine catalog itself as an attribute: ``snapshot`` walks this model's
+        # attributes and refills every table it finds there.
+        pristine = pristine_catalog(self.seed)
+        self._ids = pristine.ids()
+        self.types: SharedTable[DatastoreType] = SharedTable(pristine.types, DatastoreType.clone)
+        self.flavors: SharedTable[Flavor] = SharedTable(pristine.flavors, Flavor.clone)
+        self.parameters: SharedTable[ConfigurationParameter] = SharedTable(
+            pristine.parameters, ConfigurationParameter.clone
         )
-        self.available_extensions: Table[AvailableExtension] = Table(
-            "available_extension", "availableextension", None, indexed=("name",)
+        self.available_extensions: SharedTable[AvailableExtension] = SharedTable(
+            pristine.available_extensions, AvailableExtension.clone
         )
         #: The backend's uniform ``.table`` (the catalog has four; this is the datastore types').
         self.table = self.types
-        seed_catalog(self, backend.config.seed)
-        self.seed = backend.config.seed
-        self._touched = False
-        self._seeded_versions = self._versions()
-
-    def _versions(self) -> tuple[int, ...]:
-        tables = (self.types, self.flavors, self.parameters, self.available_extensions)
-        return tuple(t.version for t in tables)
 
     def is_pristine(self) -> bool:
-        """Whether the catalog is still exactly as seeded (no admin change), so a reset may keep it."""
-        return not self._touched and self._versions() == self._seeded_versions
+        """Whether the catalog is still exactly as seeded (no table written to), so a reset may keep it."""
+        tables = (self.types, self.flavors, self.parameters, self.available_extensions)
+        return all(t.shared for t in tables)
 
     def new_id(self) -> str:
         """A new catalog id (dashed UUID), from the catalog's own seeded generator."""
-        return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        return new_catalog_id(self._ids)
 
     # -- entry points for the other resources ---------------------------------------------------------
 
@@ -142,7 +143,6 @@ class CatalogModel:
 
     def create_flavor(self, fields: Mapping[str, Any], now: datetime) -> Flavor:
         """A new flavor (``FlavorCreate``); 404 for an unknown datastore type id."""
-        self._touched = True
         type_ids = self._existing_types(fields["datastore_type_ids"])
         host = _host(fields["host"]) if fields.get("host") else None
         return self.flavors.insert(
@@ -166,8 +166,7 @@ class CatalogModel:
 
     def update_flavor(self, flavor_id: str, fields: Mapping[str, Any], now: datetime) -> Flavor:
         """Rename a flavor or change its description (``null`` clears it to ``""``)."""
-        self._touched = True
-        flavor = self.flavor(flavor_id)
+        flavor = self._writable(self.flavors, flavor_id)
         if "name" in fields:
             self.flavors.set(flavor, "name", fields["name"])
         if "description" in fields:
@@ -177,21 +176,18 @@ class CatalogModel:
 
     def delete_flavor(self, flavor_id: str) -> None:
         """Forget a flavor; datastores created with it keep their sizes."""
-        self._touched = True
-        self.flavors.remove(self.flavor(flavor_id))
+        self.flavors.remove(self._writable(self.flavors, flavor_id))
 
     def set_flavor_host(self, flavor_id: str, fields: Mapping[str, Any], now: datetime) -> Flavor:
         """Give a flavor dedicated hosts (``FlavorUpdateHost``), replacing any it had."""
-        self._touched = True
-        flavor = self.flavor(flavor_id)
+        flavor = self._writable(self.flavors, flavor_id)
         flavor.host = _host(fields)
         flavor.updated_at = now
         return flavor
 
     def delete_flavor_host(self, flavor_id: str, now: datetime) -> None:
         """Take a flavor's dedicated hosts away (nothing to do when it has none)."""
-        self._touched = True
-        flavor = self.flavor(flavor_id)
+        flavor = self._writable(self.flavors, flavor_id)
         flavor.host = None
         flavor.updated_at = now
 
@@ -203,7 +199,6 @@ class CatalogModel:
         ``min``/``max``/``default_value`` are rendered from the templates when those are plain literals
         (``checks.render_template``), else ``null``.
         """
-        self._touched = True
         type_id = fields["datastore_type_id"]
         name = fields["name"]
         if name in self.parameters_for(type_id):
@@ -241,14 +236,12 @@ class CatalogModel:
 
     def delete_parameter(self, parameter_id: str) -> None:
         """Forget a parameter; datastore configs that set it keep their value."""
-        self._touched = True
-        self.parameters.remove(self.configuration_parameter(parameter_id))
+        self.parameters.remove(self._writable(self.parameters, parameter_id))
 
     # -- admin: available extensions ------------------------------------------------------------------
 
     def create_available_extension(self, fields: Mapping[str, Any], now: datetime) -> AvailableExtension:
         """A new available extension; 404 unknown type or dependency; 400 non-PostgreSQL type, name taken."""
-        self._touched = True
         type_ids = self._extension_types(fields["datastore_type_ids"])
         dependency_ids = self._existing_extensions(fields.get("dependency_ids") or ())
         name = fields["name"]
@@ -273,7 +266,6 @@ class CatalogModel:
 
         400 when the new dependencies would make the extension depend on itself.
         """
-        self._touched = True
         extension = self.available_extension(extension_id)
         type_ids = self._extension_types(fields["datastore_type_ids"])
         dependency_ids = extension.dependency_ids
@@ -281,6 +273,7 @@ class CatalogModel:
             dependency_ids = self._existing_extensions(fields["dependency_ids"] or ())
             if self._reaches(dependency_ids, extension.id):
                 raise bad_request(f"dependency_ids of availableextension {extension.id} would form a cycle")
+        extension = self._writable(self.available_extensions, extension_id)
         extension.datastore_type_ids = type_ids
         extension.dependency_ids = list(dependency_ids)
         extension.updated_at = now
@@ -292,8 +285,7 @@ class CatalogModel:
         The seed's text: "will remove available extension with all related records in extensions
         table": every project's extensions of it go at once (``backend.cascade``).
         """
-        self._touched = True
-        extension = self.available_extension(extension_id)
+        extension = self._writable(self.available_extensions, extension_id)
         for other in self.available_extensions.all(_SHARED):
             if extension.id in other.dependency_ids:
                 other.dependency_ids = [d for d in other.dependency_ids if d != extension.id]
@@ -304,6 +296,15 @@ class CatalogModel:
             self.backend.cascade(project_id, "available_extension_id", extension.id)
 
     # -- internals ------------------------------------------------------------------------------------
+
+    def _writable(self, table: SharedTable[_R], object_id: str) -> _R:
+        """The object, from ``table``'s private copy (made now if need be): the one to change in place.
+
+        404 before any copy: a failed lookup leaves the catalog shared.
+        """
+        _found(table, object_id)
+        table.own()
+        return _found(table, object_id)
 
     def _existing_types(self, type_ids: Iterable[str]) -> list[str]:
         """The ids, without repeats, once each is known to exist (404 on the first unknown)."""

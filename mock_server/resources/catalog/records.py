@@ -1,13 +1,14 @@
 """The catalog's stored objects: datastore types, flavors, configuration parameters, available extensions.
 
 Catalog objects have no status and belong to no project: they live under ``project_id=""`` and are
-shared by every caller.
+shared by every caller. The seeded ones are also shared by every fake of the process until a fake
+changes its catalog (``shared.SharedTable``): ``clone`` gives the copy that fake then changes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Self
 
 from ...store import Record
 
@@ -30,6 +31,10 @@ class DatastoreType(Record):
 
     engine: str
     version: str
+
+    def clone(self) -> Self:
+        """A copy to change without changing this one."""
+        return replace(self)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -56,6 +61,11 @@ class Flavor(Record):
     #: Admin-only columns (``FlavorCreate``); never answered.
     is_public: bool = True
     template: str | None = None
+
+    def clone(self) -> Self:
+        """A copy to change without changing this one (its lists and host are new objects)."""
+        host = None if self.host is None else replace(self.host)
+        return replace(self, datastore_type_ids=list(self.datastore_type_ids), host=host)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -86,6 +96,14 @@ class ConfigurationParameter(Record):
     min_template: str | None = None
     max_template: str | None = None
 
+    def clone(self) -> Self:
+        """A copy to change without changing this one (its lists are new objects)."""
+        return replace(
+            self,
+            choices=None if self.choices is None else list(self.choices),
+            invalid_values=None if self.invalid_values is None else list(self.invalid_values),
+        )
+
 
 @dataclass(slots=True, kw_only=True)
 class AvailableExtension(Record):
@@ -94,3 +112,9 @@ class AvailableExtension(Record):
     name: str
     datastore_type_ids: list[str]
     dependency_ids: list[str] = field(default_factory=list)
+
+    def clone(self) -> Self:
+        """A copy to change without changing this one (its lists are new objects)."""
+        return replace(
+            self, datastore_type_ids=list(self.datastore_type_ids), dependency_ids=list(self.dependency_ids)
+        )

@@ -1,35 +1,90 @@
-"""Fills a new catalog from ``data.py`` and ``parameters.py``; the seed decides ids and free host counts."""
+"""Builds the seeded catalog from ``data.py`` and ``parameters.py``; the seed decides ids and host counts.
+
+:func:`pristine_catalog` builds it once per seed and process; fakes read it through
+``shared.SharedTable`` and never write to it.
+"""
 
 from __future__ import annotations
 
+import functools
 import random
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
+from ...store import Table
 from .data import DATASTORE_TYPES, EXTENSIONS, FLAVOR_LINES, flavor_name
 from .parameters import parameters_of
 from .records import AvailableExtension, ConfigurationParameter, DatastoreType, Flavor, FlavorHost
 
-if TYPE_CHECKING:
-    from .models import CatalogModel
-
-__all__ = ["CATALOG_EPOCH", "seed_catalog"]
+__all__ = ["CATALOG_EPOCH", "PristineCatalog", "new_catalog_id", "pristine_catalog"]
 
 #: ``created_at`` of the seeded objects (never answered: catalog objects have no timestamps).
 CATALOG_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def seed_catalog(model: CatalogModel, seed: int) -> None:
-    """Insert the seeded datastore types, flavors, configuration parameters and available extensions."""
+def new_catalog_id(ids: random.Random) -> str:
+    """A new catalog id (dashed UUID) drawn from the catalog's own generator ``ids``."""
+    return str(uuid.UUID(int=ids.getrandbits(128), version=4))
+
+
+@dataclass(eq=False)
+class PristineCatalog:
+    """The four seeded catalog tables of one seed, and the id generator's state after seeding them.
+
+    Shared by every fake of the process with that seed: never write to these tables (read them
+    through ``shared.SharedTable``).
+    """
+
+    seed: int
+    types: Table[DatastoreType] = field(
+        default_factory=lambda: Table("datastore_type", "datastoretype", None, indexed=("engine",))
+    )
+    flavors: Table[Flavor] = field(
+        default_factory=lambda: Table("flavor", "flavor", None, indexed=("fl_size", "name"))
+    )
+    parameters: Table[ConfigurationParameter] = field(
+        default_factory=lambda: Table(
+            "configuration_parameter", "configurationparameter", None, indexed=("datastore_type_id", "name")
+        )
+    )
+    available_extensions: Table[AvailableExtension] = field(
+        default_factory=lambda: Table("available_extension", "availableextension", None, indexed=("name",))
+    )
+    #: ``random.Random.getstate()`` of the catalog's id generator once the seeded objects drew theirs.
+    ids_state: tuple[Any, ...] = ()
+    _ids: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._ids = random.Random(f"dbaas-mock-catalog-ids-{self.seed}")
+
+    def new_id(self) -> str:
+        """The next id while seeding."""
+        return new_catalog_id(self._ids)
+
+    def ids(self) -> random.Random:
+        """A new id generator in the state the seeded objects left it (each fake draws from its own)."""
+        ids = random.Random()
+        ids.setstate(self.ids_state)
+        return ids
+
+
+@functools.lru_cache(maxsize=8)
+def pristine_catalog(seed: int) -> PristineCatalog:
+    """The seeded catalog of ``seed``: the same objects, ids and order on every call (built once)."""
+    catalog = PristineCatalog(seed)
     rng = random.Random(f"dbaas-mock-catalog-data-{seed}")
-    types = [_type(model, engine, version) for engine, version in DATASTORE_TYPES]
-    _flavors(model, types, rng)
+    types = [_type(catalog, engine, version) for engine, version in DATASTORE_TYPES]
+    _flavors(catalog, types, rng)
     for datastore_type in types:
-        _parameters(model, datastore_type)
-    _extensions(model, [t for t in types if t.engine == "postgresql"])
+        _parameters(catalog, datastore_type)
+    _extensions(catalog, [t for t in types if t.engine == "postgresql"])
+    catalog.ids_state = catalog._ids.getstate()
+    return catalog
 
 
-def _type(model: CatalogModel, engine: str, version: str) -> DatastoreType:
+def _type(model: PristineCatalog, engine: str, version: str) -> DatastoreType:
     return model.types.insert(
         DatastoreType(
             id=model.new_id(),
@@ -42,7 +97,7 @@ def _type(model: CatalogModel, engine: str, version: str) -> DatastoreType:
     )
 
 
-def _flavors(model: CatalogModel, types: list[DatastoreType], rng: random.Random) -> None:
+def _flavors(model: PristineCatalog, types: list[DatastoreType], rng: random.Random) -> None:
     engines = list(dict.fromkeys(t.engine for t in types))
     for engine in engines:
         of_engine = [t.id for t in types if t.engine == engine]
@@ -76,7 +131,7 @@ def _flavors(model: CatalogModel, types: list[DatastoreType], rng: random.Random
                     )
 
 
-def _parameters(model: CatalogModel, datastore_type: DatastoreType) -> None:
+def _parameters(model: PristineCatalog, datastore_type: DatastoreType) -> None:
     for spec in parameters_of(datastore_type.engine, datastore_type.version):
         model.parameters.insert(
             ConfigurationParameter(
@@ -112,7 +167,7 @@ def _template(value: object) -> str | None:
     return str(value)
 
 
-def _extensions(model: CatalogModel, postgresql: list[DatastoreType]) -> None:
+def _extensions(model: PristineCatalog, postgresql: list[DatastoreType]) -> None:
     by_name: dict[str, str] = {}
     for spec in EXTENSIONS:
         type_ids = [t.id for t in postgresql if not spec.versions or t.version in spec.versions]
