@@ -1,16 +1,29 @@
 """Schemathesis fuzzing of every operation against a LiveServer: ``python -m bench.fuzz``.
 
-Generates positive and negative cases for each operation of ``openapi/dbaas-v1.yaml`` with a fixed
-seed, sends them with the admin token and checks each response: no 5xx, a status documented for the
-operation, a body that matches the spec (and the error envelope for 4xx). ``tests/test_fuzz.py`` runs a
-small slice of the same thing.
+Before fuzzing, a fixture world is built over HTTP (an ACTIVE PostgreSQL, MySQL, Redis and Kafka
+datastore; users, databases, a grant, an extension, a slot, topics, an ACL, a metrics token, a floating
+IP) and snapshotted. Positive and negative cases are generated for each operation of
+``openapi/dbaas-v1.yaml`` with a fixed seed; most path parameters, body id fields and query filters are
+then aimed at known ids of the right kind (the rest stay random), and each case is sent with a token
+drawn from a mix: the project's own (most), an admin of the project, the default admin (another
+project), another project's, or none. The world is restored from its snapshot after every successful
+delete and every ``restore_every`` requests; most successful changes are settled at once. Then
+schemathesis's links-based state machine runs scenarios from the same world (:func:`stateful`).
+
+Each response must be: no 5xx, a status documented for the operation, a body that matches the spec (the
+error envelope for 4xx), 401 without a token, no 2xx for an admin-only operation without the admin
+token. The status codes are tallied (overall, for item operations, per token) so the report shows how
+deep the fuzzer reaches. ``tests/test_fuzz.py`` runs a small slice of the same thing.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
+import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,15 +34,297 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from schemathesis.generation import GenerationMode
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from mock_server.server import LiveServer
 from mock_server.spec import load_spec
 from mock_server.validation import ResponseValidator
 
-ADMIN_TOKEN = "dbaas-mock-admin"
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+SUBNET_ID = "6f9a3c1e-2b4d-4e8f-9a7b-1c2d3e4f5a6b"
+PASSWORD = "Zq7-very-secret-passw0rd"
 
-schemathesis.openapi.format("UUID", st.uuids().map(str))
+#: The tokens a case may be sent with, and how often (weights).
+PROJECT_TOKEN = "fuzz-project"
+PROJECT_ADMIN_TOKEN = "fuzz-project-admin"  # registered as an admin of the project
+ADMIN_TOKEN = "dbaas-mock-admin"  # the fake's default admin, in its own project
+OTHER_TOKEN = "fuzz-other-project"
+TOKENS: dict[str, tuple[str | None, int]] = {
+    "project": (PROJECT_TOKEN, 70),
+    "project-admin": (PROJECT_ADMIN_TOKEN, 12),
+    "admin": (ADMIN_TOKEN, 6),
+    "other": (OTHER_TOKEN, 6),
+    "none": (None, 6),
+}
+
+#: The kind of object a path parameter, body field or query filter names.
+KIND_OF: dict[str, str] = {
+    "datastore_id": "datastore",
+    "user_id": "user",
+    "owner_id": "user",
+    "database_id": "database",
+    "grant_id": "grant",
+    "extension_id": "extension",
+    "logical_replication_slot_id": "slot",
+    "topic_id": "topic",
+    "acl_id": "acl",
+    "action_id": "action",
+    "prometheus_metrics_token_id": "token",
+    "flavor_id": "flavor",
+    "type_id": "datastore_type",
+    "datastore_type_id": "datastore_type",
+    "datastore_type_ids": "datastore_type",
+    "available_extension_id": "available_extension",
+    "dependency_ids": "available_extension",
+    "configuration_parameter_id": "configuration_parameter",
+    "instance_id": "instance",
+    "project_id": "project",
+    "subnet_id": "subnet",
+}
+
+#: The kind of the objects of a collection (``?id=`` filters).
+COLLECTION_KIND: dict[str, str] = {
+    "acls": "acl",
+    "actions": "action",
+    "available-extensions": "available_extension",
+    "configuration-parameters": "configuration_parameter",
+    "databases": "database",
+    "datastores": "datastore",
+    "datastore-types": "datastore_type",
+    "extensions": "extension",
+    "flavors": "flavor",
+    "grants": "grant",
+    "logical-replication-slots": "slot",
+    "prometheus-metrics-tokens": "token",
+    "users": "user",
+    "topics": "topic",
+}
+
+#: The engines whose datastores a collection's objects live on (the others answer 400 or 409).
+ENGINES: dict[str, tuple[str, ...]] = {
+    "acls": ("kafka",),
+    "topics": ("kafka",),
+    "grants": ("postgresql",),
+    "extensions": ("postgresql",),
+    "logical-replication-slots": ("postgresql",),
+    "databases": ("postgresql", "mysql"),
+    "users": ("postgresql", "mysql", "kafka"),
+}
+
+#: How often a generated id is replaced by a known one: path, body (positive, negative), query.
+AIM_PATH = 0.9
+AIM_BODY = {GenerationMode.POSITIVE: 0.85, GenerationMode.NEGATIVE: 0.5}
+AIM_QUERY = 0.5
+#: How often a successful change is settled at once (the rest stay in progress, to reach the 409s).
+SETTLE = 0.75
+
+
+@dataclass
+class World:
+    """The objects built before fuzzing, by kind, and the snapshot that brings them back."""
+
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    #: The datastore each datastore-bound object (user, database, grant...) lives on.
+    datastore_of: dict[str, str] = field(default_factory=dict)
+    #: The engine of each datastore.
+    engine_of: dict[str, str] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, kind: str, object_id: str, datastore_id: str | None = None) -> str:
+        """Record ``object_id`` of ``kind`` (on ``datastore_id``); returns it."""
+        self.ids.setdefault(kind, []).append(object_id)
+        if datastore_id is not None:
+            self.datastore_of[object_id] = datastore_id
+        return object_id
+
+    def anchor(self, collection: str, rng: random.Random) -> str:
+        """A datastore for a case on ``collection``: mostly of an engine the collection lives on."""
+        engines = ENGINES.get(collection)
+        fitting = [d for d in self.ids["datastore"] if engines is None or self.engine_of[d] in engines]
+        return rng.choice(fitting if fitting and rng.random() < 0.85 else self.ids["datastore"])
+
+    def pick(self, kind: str, anchor: str, rng: random.Random) -> str:
+        """A known id of ``kind``, preferably one on the ``anchor`` datastore."""
+        if kind == "datastore":
+            return anchor
+        known = self.ids[kind]
+        near = [i for i in known if self.datastore_of.get(i) == anchor]
+        return rng.choice(near if near and rng.random() < 0.8 else known)
+
+
+class Api:
+    """A tiny HTTP client for building the world with one token."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url = url
+        self.session = requests.Session()
+        self.session.headers["X-Auth-Token"] = token
+
+    def get(self, path: str) -> Any:
+        response = self.session.get(self.url + path, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def create(self, collection: str, wrapper: str, fields: dict[str, Any]) -> str:
+        response = self.session.post(f"{self.url}/{collection}", json={wrapper: fields}, timeout=30)
+        if response.status_code != 200:
+            raise RuntimeError(f"building the fuzz world: POST /{collection} {fields}: {response.text}")
+        return str(response.json()[wrapper]["id"])
+
+
+def build_world(server: LiveServer) -> World:
+    """Create the fixture world over HTTP on ``server`` (settled to ACTIVE) and snapshot it.
+
+    Deterministic: on a fresh fake of the same seed the same calls give the same ids.
+    """
+    world = World()
+    server.controller.register_token(
+        PROJECT_ADMIN_TOKEN, server.controller.project_of(PROJECT_TOKEN), admin=True
+    )
+    api = Api(server.url, PROJECT_TOKEN)
+    for name, wrapper, kind in (
+        ("flavors", "flavors", "flavor"),
+        ("datastore-types", "datastore-types", "datastore_type"),
+        ("available-extensions", "available-extensions", "available_extension"),
+        ("configuration-parameters", "configuration-parameters", "configuration_parameter"),
+    ):
+        for item in api.get(f"/{name}")[wrapper]:
+            world.add(kind, str(item["id"]))
+    world.add("project", server.controller.project_of(PROJECT_TOKEN))
+    world.add("subnet", SUBNET_ID)
+    types = api.get("/datastore-types")["datastore-types"]
+    flavors = api.get("/flavors")["flavors"]
+
+    def datastore(engine: str, node_count: int) -> str:
+        type_id = [str(t["id"]) for t in types if t["engine"] == engine][-1]
+        body: dict[str, Any] = {
+            "name": f"fuzz-{engine}",
+            "type_id": type_id,
+            "subnet_id": SUBNET_ID,
+            "node_count": node_count,
+        }
+        if engine == "redis":
+            body["flavor_id"] = next(str(f["id"]) for f in flavors if type_id in f["datastore_type_ids"])
+            body["redis_password"] = "quie7Hoh7ohTo[i0bae3Leeb4mai7ca6"
+        else:
+            body["flavor"] = {"vcpus": 2, "ram": 4096, "disk": 32, "disk_type": "local"}
+        found = world.add("datastore", api.create("datastores", "datastore", body))
+        world.engine_of[found] = engine
+        return found
+
+    pg, mysql = datastore("postgresql", 2), datastore("mysql", 1)
+    datastore("redis", 2)
+    kafka = datastore("kafka", 1)
+    server.controller.settle()
+
+    def user(datastore_id: str, name: str) -> str:
+        fields = {"datastore_id": datastore_id, "name": name, "password": PASSWORD}
+        return world.add("user", api.create("users", "user", fields), datastore_id)
+
+    def database(datastore_id: str, name: str, owner_id: str | None) -> str:
+        fields = {"datastore_id": datastore_id, "name": name}
+        if owner_id is not None:
+            fields["owner_id"] = owner_id
+        return world.add("database", api.create("databases", "database", fields), datastore_id)
+
+    alice, bob = user(pg, "alice"), user(pg, "bob")
+    user(mysql, "mary")
+    kim = user(kafka, "kim")
+    shop, _ = database(pg, "shop", alice), database(pg, "stock", bob)
+    database(mysql, "sales", None)
+    server.controller.settle()
+    grant = {"datastore_id": pg, "database_id": shop, "user_id": bob}
+    world.add("grant", api.create("grants", "grant", grant), pg)
+    hstore = next(
+        str(e["id"])
+        for e in api.get("/available-extensions")["available-extensions"]
+        if e["name"] == "hstore"
+    )
+    extension = {"datastore_id": pg, "database_id": shop, "available_extension_id": hstore}
+    world.add("extension", api.create("extensions", "extension", extension), pg)
+    slot = {"datastore_id": pg, "database_id": shop, "name": "fuzz_slot"}
+    world.add("slot", api.create("logical-replication-slots", "logical-replication-slot", slot), pg)
+    for name, partitions in (("orders", 4), ("logs", 1)):
+        topic = {"datastore_id": kafka, "name": name, "partitions": partitions}
+        world.add("topic", api.create("topics", "topic", topic), kafka)
+    acl = {"datastore_id": kafka, "user_id": kim, "pattern": "orders", "pattern_type": "literal"}
+    world.add("acl", api.create("acls", "acl", {**acl, "allow_read": True, "allow_write": False}), kafka)
+    world.add("token", api.create("prometheus-metrics-tokens", "prometheus-metrics-token", {"name": "fuzz"}))
+    server.controller.settle()
+    for found in world.ids["datastore"]:
+        for instance in api.get(f"/datastores/{found}")["datastore"]["instances"]:
+            world.add("instance", str(instance["id"]), found)
+    # One instance with a floating IP, so that detaching one can succeed.
+    attach = api.session.post(
+        server.url + "/floating-ips",
+        json={"floating_ip": {"instance_id": world.ids["instance"][0]}},
+        timeout=30,
+    )
+    if attach.status_code != 204:
+        raise RuntimeError(f"building the fuzz world: POST /floating-ips: {attach.text}")
+    server.controller.settle()
+    for action in api.get("/actions")["actions"]:
+        world.add("action", str(action["id"]), action.get("datastore_id"))
+    world.state = server.snapshot()
+    return world
+
+
+def aim(
+    world: World, case: Any, mode: GenerationMode, rng: random.Random, keep: frozenset[str] = frozenset()
+) -> Shot:
+    """Point ``case`` at the world (most ids known, some left random) and choose its token.
+
+    Values in ``keep`` (ids a link carried from an earlier response) stay as they are.
+    """
+    collection = case.operation.path.split("/")[1]
+    anchor = world.anchor(collection, rng)
+
+    def known(name: str, value: Any, chance: float) -> Any:
+        kind = KIND_OF.get(name)
+        if (
+            kind is None
+            or kind not in world.ids
+            or rng.random() >= chance
+            or (isinstance(value, str) and value in keep)
+        ):
+            return value
+        if name.endswith("_ids"):
+            # A list of ids: keep a malformed value (negative case) malformed.
+            if not isinstance(value, list):
+                return value
+            return [world.pick(kind, anchor, rng) for _ in range(rng.randint(1, 2))]
+        return world.pick(kind, anchor, rng) if isinstance(value, str) else value
+
+    def body(value: Any, chance: float) -> Any:
+        if isinstance(value, dict):
+            return {k: body(known(k, v, chance), chance) for k, v in value.items()}
+        return value
+
+    if case.path_parameters:
+        case.path_parameters = {k: known(k, v, AIM_PATH) for k, v in case.path_parameters.items()}
+    if isinstance(case.body, dict):
+        case.body = body(case.body, AIM_BODY[mode])
+    if case.query:
+        own = COLLECTION_KIND.get(collection)
+        query = dict(case.query)
+        for name, value in query.items():
+            if name == "id" and own in world.ids and isinstance(value, str) and rng.random() < AIM_QUERY:
+                query[name] = world.pick(own, anchor, rng)
+            else:
+                query[name] = known(name, value, AIM_QUERY)
+        case.query = query
+    names = list(TOKENS)
+    return Shot(case, rng.choices(names, weights=[TOKENS[n][1] for n in names])[0])
+
+
+@dataclass
+class Shot:
+    """A generated case and the token it goes with (``TOKENS`` key); ``status`` once sent."""
+
+    case: Any
+    token: str = "project"
+    status: int = 0
+    response: Any = None
 
 
 @dataclass
@@ -47,10 +342,29 @@ class Finding:
 
 @dataclass
 class Tally:
-    """Requests sent and findings so far."""
+    """Requests sent, status codes seen and findings so far."""
 
     sent: int = 0
     findings: list[Finding] = field(default_factory=list)
+    #: Status code -> responses, over every request.
+    statuses: Counter[int] = field(default_factory=Counter)
+    #: Status code -> responses, over the requests with a path id (item operations).
+    item_statuses: Counter[int] = field(default_factory=Counter)
+    #: Token kind -> status code -> responses.
+    by_token: dict[str, Counter[int]] = field(default_factory=dict)
+    restores: int = 0
+    #: Stateful steps whose request a link filled from an earlier response.
+    linked: int = 0
+
+    def record(self, shot: Shot, finding: Finding | None) -> None:
+        """Count one response."""
+        self.sent += 1
+        self.statuses[shot.status] += 1
+        if shot.case.path_parameters:
+            self.item_statuses[shot.status] += 1
+        self.by_token.setdefault(shot.token, Counter())[shot.status] += 1
+        if finding is not None:
+            self.findings.append(finding)
 
 
 def load_schema(url: str) -> Any:
@@ -73,18 +387,24 @@ def documented(operation: Any) -> set[str]:
 
 
 def is_documented(status: int, codes: set[str]) -> bool:
+    """Whether ``status`` is among ``codes`` (exactly, by its ``NXX`` range, or ``default``)."""
     return str(status) in codes or f"{str(status)[0]}XX" in codes or "default" in codes
 
 
-def check(case: Any, response: requests.Response, validator: ResponseValidator) -> list[str]:
-    """What is wrong with ``response`` to ``case`` (empty when nothing)."""
-    operation = case.operation
+def check(shot: Shot, response: requests.Response, validator: ResponseValidator) -> list[str]:
+    """What is wrong with ``response`` to ``shot`` (empty when nothing)."""
+    operation = shot.case.operation
     status = response.status_code
+    codes = documented(operation)
     problems: list[str] = []
     if status >= 500:
         problems.append(f"server error {status}")
-    if not is_documented(status, documented(operation)):
+    if not is_documented(status, codes):
         problems.append(f"status {status} not documented for {operation.label}")
+    if shot.token == "none" and status < 400:
+        problems.append(f"{status} without a token")
+    if "403" in codes and shot.token not in ("admin", "project-admin") and status < 400:
+        problems.append(f"{status} to an admin-only operation without the admin token")
     try:
         body = response.json() if response.content else None
     except ValueError:
@@ -99,13 +419,29 @@ def check(case: Any, response: requests.Response, validator: ResponseValidator) 
     return problems
 
 
-def cases(operation: Any, mode: GenerationMode, count: int, seed: int) -> list[Any]:
-    """``count`` cases of ``operation`` in ``mode``, deterministic for ``seed``."""
-    collected: list[Any] = []
+def cases(
+    operation: Any, mode: GenerationMode, count: int, seed: int, world: World | None = None
+) -> list[Shot]:
+    """``count`` cases of ``operation`` in ``mode``, deterministic for ``seed``.
+
+    Aimed at ``world`` when given; else sent as generated, with the project token.
+    """
+    collected: list[Shot] = []
     try:
         strategy = operation.as_strategy(generation_mode=mode)
     except Exception:  # an operation with nothing to make negative, for instance
         return collected
+    if world is None:
+        strategy = strategy.map(Shot)
+    else:
+        # The choices come from a generator seeded by hypothesis (same seed, same requests): its own
+        # ``randoms()`` lean hard to the edges (``random()`` is often 0), which skews the weights. The
+        # operation, seed and rank are mixed in, else the first (simplest) draw of each would choose alike.
+        drawn = itertools.count()
+        seeds = st.integers(min_value=0, max_value=2**64 - 1).map(
+            lambda n: random.Random(f"{operation.label}|{mode.value}|{seed}|{next(drawn)}|{n}")
+        )
+        strategy = st.tuples(strategy, seeds).map(lambda drawn: aim(world, drawn[0], mode, drawn[1]))
 
     @hypothesis.settings(
         max_examples=count,
@@ -117,45 +453,55 @@ def cases(operation: Any, mode: GenerationMode, count: int, seed: int) -> list[A
     )
     @hypothesis.seed(seed)
     @hypothesis.given(strategy)
-    def draw(case: Any) -> None:
-        collected.append(case)
+    def draw(shot: Shot) -> None:
+        collected.append(shot)
 
     with contextlib.suppress(hypothesis.errors.Unsatisfiable):
         draw()
     return collected[:count]
 
 
-def describe(case: Any) -> str:
+def describe(shot: Shot) -> str:
+    """The request of ``shot`` on one line, with its token kind."""
+    case = shot.case
     query = f"?{case.query}" if case.query else ""
     body = case.body if case.body is not None and not isinstance(case.body, type) else None
-    return f"{case.method.upper()} {case.formatted_path}{query} body={body!r}"[:500]
+    return f"{case.method.upper()} {case.formatted_path}{query} token={shot.token} body={body!r}"[:500]
 
 
-def send(case: Any, session: requests.Session, url: str, validator: ResponseValidator) -> Finding | None:
-    """Send ``case`` with the admin token; a :class:`Finding` when the response breaks a rule."""
-    # The generated header (negative mode makes it up) would shadow ours: always send the admin token.
-    case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-auth-token"}
-    case.headers["X-Auth-Token"] = ADMIN_TOKEN
+def send(
+    shot: Shot, session: requests.Session, url: str, validator: ResponseValidator, tally: Tally | None = None
+) -> Finding | None:
+    """Send ``shot``; a :class:`Finding` when the response breaks a rule (counted in ``tally``)."""
+    case = shot.case
+    token = TOKENS[shot.token][0]
+    # Negative mode may make the auth header up: the drawn token replaces it.
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-auth-token"}
+    case.headers = headers if token is None else {**headers, "X-Auth-Token": token}
     response = case.call(base_url=url, session=session, timeout=30)
-    problems = check(case, response, validator)
-    if not problems:
-        return None
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = response.text[:300]
-    return Finding(
-        operation=case.operation.label,
-        method=case.method.upper(),
-        path=case.formatted_path,
-        status=response.status_code,
-        problems=problems,
-        request=describe(case),
-        body=body,
-    )
+    shot.status, shot.response = response.status_code, response
+    problems = check(shot, response, validator)
+    finding = None
+    if problems:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text[:300]
+        finding = Finding(
+            operation=case.operation.label,
+            method=case.method.upper(),
+            path=case.formatted_path,
+            status=response.status_code,
+            problems=problems,
+            request=describe(shot),
+            body=body,
+        )
+    if tally is not None:
+        tally.record(shot, finding)
+    return finding
 
 
-def rounds(schema: Any, per_operation: int, seed: int) -> Iterator[Any]:
+def rounds(schema: Any, per_operation: int, seed: int, world: World | None = None) -> Iterator[Shot]:
     """Cases round after round (a new seed each round) across every operation and both modes."""
     ops = operations(schema)
     round_number = 0
@@ -163,9 +509,62 @@ def rounds(schema: Any, per_operation: int, seed: int) -> Iterator[Any]:
         for index, operation in enumerate(ops):
             for mode_index, mode in enumerate(MODES):
                 yield from cases(
-                    operation, mode, per_operation, seed + round_number * 100_003 + index * 7 + mode_index
+                    operation,
+                    mode,
+                    per_operation,
+                    seed + round_number * 100_003 + index * 7 + mode_index,
+                    world,
                 )
         round_number += 1
+
+
+class Fuzzer:
+    """Sends shots at ``server`` and keeps its ``world`` usable: restored after a successful delete and
+    every ``restore_every`` requests, settled after most successful changes. Counts in :attr:`tally`.
+    """
+
+    def __init__(self, server: LiveServer, world: World, *, seed: int = 0, restore_every: int = 200) -> None:
+        self.server = server
+        self.world = world
+        self.restore_every = restore_every
+        self.validator = ResponseValidator(load_spec())
+        self.session = requests.Session()
+        self.tally = Tally()
+        self._chance = random.Random(seed)
+        self._since_restore = 0
+        #: Ids of objects made after the world was built (by a stateful scenario).
+        self.made: set[str] = set()
+
+    def reseed(self, seed: int) -> None:
+        """Start the settle-or-not choices over from ``seed``."""
+        self._chance.seed(seed)
+
+    def restore(self) -> None:
+        """Put the world back as built (and empty the journal, which would only grow)."""
+        self.server.restore(self.world.state)
+        self.server.journal.clear()
+        self._since_restore = 0
+
+    def shoot(self, shot: Shot) -> Finding | None:
+        """Send ``shot``; the :class:`Finding` when its response breaks a rule."""
+        finding = send(shot, self.session, self.server.url, self.validator, self.tally)
+        self._since_restore += 1
+        method = shot.case.method.upper()
+        # A delete may have taken a world object (and its cascade) away; updates, creates and quotas
+        # pile up: bring the world back. (Objects a stateful scenario made may go without it.)
+        ids = shot.case.path_parameters or {}
+        deleted = method == "DELETE" and shot.status < 300 and (not ids or not set(ids.values()) <= self.made)
+        if deleted or self._since_restore >= self.restore_every:
+            self.restore()
+            self.tally.restores += 1
+        elif method != "GET" and shot.status < 300 and self._chance.random() < SETTLE:
+            # Else the next cases on this object or its datastore would mostly answer 409 (busy).
+            self.server.controller.settle()
+        return finding
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        self.session.close()
 
 
 def fuzz(
@@ -175,61 +574,154 @@ def fuzz(
     seconds: float,
     per_operation: int = 3,
     seed: int = 0,
-    reset_every: int = 500,
+    restore_every: int = 200,
+    world: World | None = None,
 ) -> Tally:
-    """Send up to ``requests_wanted`` cases (at most ``seconds`` long); returns the tally."""
-    schema = load_schema(server.url)
-    validator = ResponseValidator(load_spec())
-    tally = Tally()
+    """Send up to ``requests_wanted`` aimed cases (at most ``seconds`` long); returns the tally.
+
+    ``world`` is built on ``server`` unless given (it must then be ``server``'s).
+    """
+    if world is None:
+        world = build_world(server)
+    fuzzer = Fuzzer(server, world, seed=seed, restore_every=restore_every)
+    fuzzer.restore()
     deadline = time.monotonic() + seconds
-    with requests.Session() as session:
-        for case in rounds(schema, per_operation, seed):
-            if tally.sent >= requests_wanted or time.monotonic() > deadline:
+    try:
+        for shot in rounds(load_schema(server.url), per_operation, seed, world):
+            if fuzzer.tally.sent >= requests_wanted or time.monotonic() > deadline:
                 break
-            if reset_every and tally.sent and tally.sent % reset_every == 0:
-                server.reset()  # keep quotas and journal budgets from filling up
-            finding = send(case, session, server.url, validator)
-            tally.sent += 1
-            if finding is not None:
-                tally.findings.append(finding)
-    return tally
+            fuzzer.shoot(shot)
+    finally:
+        fuzzer.close()
+    return fuzzer.tally
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=__doc__)
-    parser.add_argument("--requests", type=int, default=10_000, help="requests to send (default 10000)")
-    parser.add_argument("--seconds", type=float, default=600.0, help="time bound (default 600)")
-    parser.add_argument("--per-operation", type=int, default=3, help="cases per operation and mode")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    with LiveServer(seed=0) as server:
-        tally = fuzz(
-            server,
-            requests_wanted=args.requests,
-            seconds=args.seconds,
-            per_operation=args.per_operation,
-            seed=args.seed,
+def stateful(server: LiveServer, world: World, *, scenarios: int, steps: int, seed: int = 0) -> Tally:
+    """Schemathesis's links-based state machine from the world: ``scenarios`` runs of up to ``steps``.
+
+    Each step is aimed like the other cases (ids, token), except the ids a link carried from an earlier
+    response, so chains (create, read, update, delete) stay whole. Responses are checked by the same
+    rules; findings are recorded in the tally without stopping the run. Deterministic for ``seed``.
+    """
+    fuzzer = Fuzzer(server, world, seed=seed)
+    chooser = random.Random(seed)
+
+    def collect(value: Any) -> None:
+        """Remember the ids an answer carries (a later link step may use them)."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, str) and (key == "id" or key.endswith("_id")):
+                    fuzzer.made.add(item)
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    class Machine(load_schema(server.url).as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            # Hypothesis replays scenarios and wants the same choices to give the same run: every
+            # scenario starts from the same world and the same generators.
+            fuzzer.restore()
+            fuzzer.made.clear()
+            fuzzer.reseed(seed)
+            chooser.seed(seed)
+
+        def step(self, input: StepInput) -> StepOutput:
+            shot = aim(world, input.case, GenerationMode.POSITIVE, chooser, frozenset(fuzzer.made))
+            fuzzer.shoot(shot)
+            if input.transition is not None and input.is_applied:
+                fuzzer.tally.linked += 1
+            with contextlib.suppress(ValueError):
+                collect(shot.response.json() if shot.response.content else None)
+            return StepOutput(shot.response, shot.case)
+
+    try:
+        Machine.run(
+            settings=hypothesis.settings(
+                max_examples=scenarios,
+                stateful_step_count=steps,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
         )
-    elapsed = time.monotonic() - started
-    kinds: dict[str, int] = {}
-    for finding in tally.findings:
-        key = f"{finding.operation} -> {finding.status}"
-        kinds[key] = kinds.get(key, 0) + 1
-    print(f"requests sent: {tally.sent}")
-    print(f"failures found: {len(tally.findings)} ({len(kinds)} distinct operation/status)")
-    print(f"elapsed: {elapsed:.1f} s ({tally.sent / max(elapsed, 1e-9):.0f} req/s)")
+    finally:
+        fuzzer.close()
+    return fuzzer.tally
+
+
+def distribution(statuses: Counter[int]) -> str:
+    """``2xx 40% (200 x30, 204 x10), 400 x5, ...``: the status codes by count."""
+    total = sum(statuses.values()) or 1
+    success = sum(n for s, n in statuses.items() if s < 300)
+    parts = [f"2xx {success} ({100 * success / total:.0f}%)"]
+    parts += [f"{s} {n} ({100 * n / total:.0f}%)" for s, n in sorted(statuses.items()) if s >= 300]
+    return ", ".join(parts)
+
+
+def summary(tally: Tally, elapsed: float) -> list[str]:
+    """The lines of the report of a run."""
+    kinds: Counter[str] = Counter(f"{f.operation} -> {f.status}" for f in tally.findings)
+    item_total = sum(tally.item_statuses.values()) or 1
+    reached = 100 * (item_total - tally.item_statuses.get(404, 0)) / item_total
+    lines = [
+        f"requests sent: {tally.sent} (world restored {tally.restores} times"
+        + (f"; {tally.linked} stateful steps followed a link)" if tally.linked else ")"),
+        f"failures found: {len(tally.findings)} ({len(kinds)} distinct operation/status)",
+        f"elapsed: {elapsed:.1f} s ({tally.sent / max(elapsed, 1e-9):.0f} req/s)",
+        f"statuses: {distribution(tally.statuses)}",
+        f"item operations (a path id): {item_total} requests, {reached:.0f}% not 404: "
+        f"{distribution(tally.item_statuses)}",
+    ]
+    for token in TOKENS:
+        if token in tally.by_token:
+            lines.append(f"token {token}: {distribution(tally.by_token[token])}")
     shown: set[str] = set()
     for finding in tally.findings:
         key = f"{finding.operation} -> {finding.status}"
         if key in shown:
             continue
         shown.add(key)
-        print(f"- {key} (x{kinds[key]}): {finding.request}")
-        for problem in finding.problems[:3]:
-            print(f"    {problem}")
-        print(f"    response: {str(finding.body)[:300]}")
-    return 1 if tally.findings else 0
+        lines.append(f"- {key} (x{kinds[key]}): {finding.request}")
+        lines.extend(f"    {problem}" for problem in finding.problems[:3])
+        lines.append(f"    response: {str(finding.body)[:300]}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the long fuzzing session, then the stateful one, and print their reports; 1 on a finding."""
+    parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=__doc__)
+    parser.add_argument("--requests", type=int, default=10_000, help="requests to send (default 10000)")
+    parser.add_argument("--seconds", type=float, default=600.0, help="time bound (default 600)")
+    parser.add_argument("--per-operation", type=int, default=3, help="cases per operation and mode")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--scenarios", type=int, default=100, help="stateful scenarios (default 100; 0: none)"
+    )
+    parser.add_argument("--steps", type=int, default=10, help="steps per stateful scenario (default 10)")
+    args = parser.parse_args(argv)
+    with LiveServer(seed=0) as server:
+        started = time.monotonic()
+        world = build_world(server)
+        tally = fuzz(
+            server,
+            requests_wanted=args.requests,
+            seconds=args.seconds,
+            per_operation=args.per_operation,
+            seed=args.seed,
+            world=world,
+        )
+        print("\n".join(summary(tally, time.monotonic() - started)))
+        findings = len(tally.findings)
+        if args.scenarios:
+            started = time.monotonic()
+            tally = stateful(server, world, scenarios=args.scenarios, steps=args.steps, seed=args.seed)
+            print(f"\nstateful ({args.scenarios} scenarios of up to {args.steps} steps, links of the spec):")
+            print("\n".join(summary(tally, time.monotonic() - started)))
+            findings += len(tally.findings)
+    return 1 if findings else 0
 
 
 if __name__ == "__main__":
