@@ -176,3 +176,19 @@ def not_found_sample(reference: Path, name: str, object_id: str) -> dict[str, An
     expected: dict[str, Any] = sample(reference, name)
     expected["error"]["message"] = expected["error"]["message"].replace("%s", object_id)
     return expected
+
+
+#: A valid ``ConfigurationParameterCreate`` without its ``datastore_type_id`` (admin catalog tests).
+PARAMETER_FIELDS: dict[str, Any] = {
+    "name": "commit_delay",
+    "type": "int",
+    "unit": "us",
+    "min_template": "0",
+    "max_template": "100000",
+    "default_value_template": "0",
+    "can_be_empty": False,
+    "is_available_for_customer": True,
+    "is_changeable": True,
+    "is_multiple_choice_available": False,
+    "is_restart_required": False,
+}

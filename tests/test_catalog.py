@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ApiClient, ids
+from support import PARAMETER_FIELDS, ApiClient, ids
 
 from mock_server import create_app
 from mock_server.validation import ResponseValidator
@@ -414,20 +414,7 @@ def new_flavor(client: ApiClient, **fields: Any) -> dict[str, Any]:
 
 
 def new_parameter(client: ApiClient, **fields: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "datastore_type_id": client.type_id("postgresql"),
-        "name": "commit_delay",
-        "type": "int",
-        "unit": "us",
-        "min_template": "0",
-        "max_template": "100000",
-        "default_value_template": "0",
-        "can_be_empty": False,
-        "is_available_for_customer": True,
-        "is_changeable": True,
-        "is_multiple_choice_available": False,
-        "is_restart_required": False,
-    }
+    body: dict[str, Any] = {"datastore_type_id": client.type_id("postgresql"), **PARAMETER_FIELDS}
     body.update(fields)
     return body
 

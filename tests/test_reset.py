@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from support import ApiClient
+from support import PARAMETER_FIELDS, ApiClient
 
 from mock_server import create_app
 from mock_server.validation import ResponseValidator
@@ -78,19 +78,6 @@ def _ok(response: httpx.Response) -> None:
 
 PG = "postgresql"
 HOST = {"line": "cpu-intel", "processor": "Xeon Gold 6354", "total_count": 3}
-PARAMETER = {
-    "name": "commit_delay",
-    "type": "int",
-    "unit": "us",
-    "min_template": "0",
-    "max_template": "100000",
-    "default_value_template": "0",
-    "can_be_empty": False,
-    "is_available_for_customer": True,
-    "is_changeable": True,
-    "is_multiple_choice_available": False,
-    "is_restart_required": False,
-}
 
 
 def _change(admin: ApiClient, change: str) -> None:
@@ -109,7 +96,7 @@ def _change(admin: ApiClient, change: str) -> None:
     elif change == "delete-flavor":
         _ok(admin.delete(f"/flavors/{flavor['id']}"))
     elif change == "create-parameter":
-        body = {**PARAMETER, "datastore_type_id": admin.type_id(PG)}
+        body = {**PARAMETER_FIELDS, "datastore_type_id": admin.type_id(PG)}
         _ok(admin.post("/configuration-parameters", json={"configuration-parameter": body}))
     elif change == "delete-parameter":
         param = admin.get("/configuration-parameters").json()["configuration-parameters"][0]
