@@ -16,7 +16,8 @@ import pytest
 import schemathesis
 from schemathesis.generation import GenerationMode
 
-from bench.fuzz import TOKENS, Fuzzer, World, build_world, cases, fuzz, load_schema, operations, stateful
+from bench.fuzz import Fuzzer, cases, fuzz, load_schema, operations, stateful
+from bench.fuzz_world import TOKENS, World, build_world
 from mock_server.server import LiveServer
 
 SPEC = Path(__file__).resolve().parents[1] / "openapi" / "dbaas-v1.yaml"
