@@ -75,6 +75,15 @@ REFERENCES = {
 
 
 class DbaasModel(RuleBasedStateMachine):
+    """Every rule and every mode: wide sequences over up to four datastores."""
+
+    #: At most this many datastores (held by the model) at a time.
+    max_datastores = 4
+    #: Whether resets and mode switches may happen (they cut sequences short).
+    churn = True
+    #: Whether updates always wait for their phase (in ``time`` mode: its duration checked to the second).
+    always_wait = False
+
     def __init__(self) -> None:
         super().__init__()
         self.app = create_app(seed=0)
@@ -169,8 +178,14 @@ class DbaasModel(RuleBasedStateMachine):
         project = 1 - obj.project if foreign else obj.project
         return project, self.clients[project]
 
-    def create(self, project: int, kind: str, fields: dict[str, Any], engine: str = "") -> Obj | None:
-        """``POST`` a new object; the model predicts the answer, and holds the object when made."""
+    def create(
+        self, project: int, kind: str, fields: dict[str, Any], engine: str = "", again: bool = True
+    ) -> Obj | None:
+        """``POST`` a new object; the model predicts the answer, and holds the object when made.
+
+        A child made is sent again at once (``again``): duplicates are checked on every create, not only
+        when a rare rule happens to pick a rare kind.
+        """
         path, wrapper, _ = KINDS[kind]
         if kind == "datastore":
             problem = self.model.datastore_name_problem(project, fields["name"])
@@ -187,6 +202,8 @@ class DbaasModel(RuleBasedStateMachine):
         assert {k: v for k, v in fields.items() if k in shown} == {k: shown[k] for k in fields if k in shown}
         self.show(obj, item["status"])
         self.touched.append(obj)
+        if again and kind != "datastore":
+            self.create(project, kind, fields, again=False)
         return obj
 
     @staticmethod
@@ -204,7 +221,7 @@ class DbaasModel(RuleBasedStateMachine):
 
     # -- creates ----------------------------------------------------------------------------------------
 
-    @precondition(lambda self: len(self.objects("datastore")) < 4)
+    @precondition(lambda self: len(self.objects("datastore")) < self.max_datastores)
     @rule(
         project=st.integers(0, 1),
         engine=st.sampled_from(sorted(ENGINE_KINDS)),
@@ -338,6 +355,67 @@ class DbaasModel(RuleBasedStateMachine):
         if data.draw(st.booleans(), label="wait"):
             self.settle(obj)
 
+    # Chains: a rare precondition built in one step, then the call that depends on it.
+
+    @precondition(lambda self: bool(self.objects("database")))
+    @rule(data=st.data())
+    def chain_extensions(self, data: st.DataObject) -> None:
+        """Install each extension of a dependency chain in a database, then delete them from the first,
+        and the first ones again once the last is being deleted (or gone).
+
+        Deleting an extension another one needs is the 409 of the rules, unless that one is being
+        deleted; each phase is settled first so the refusal is not hidden by a busy object.
+        """
+        database = self.pick(data, self.objects("database"), "database")
+        project, ds = database.project, database.datastore_id
+        needed = data.draw(st.sampled_from(sorted(n for n, d in EXTENSION_DEPENDENCIES.items() if d)), "top")
+        chain = [*EXTENSION_DEPENDENCIES[needed], needed]
+        for name in chain:
+            fields = {
+                "datastore_id": ds,
+                "database_id": database.id,
+                "available_extension_id": self.extension_ids[name],
+            }
+            made = self.create(project, "extension", fields)
+            if made is not None:
+                self.settle(made)
+        for name in chain + chain[:-1]:
+            installed = [
+                o
+                for o in self.model.live(project, "extension", database_id=database.id)
+                if o.shown["available_extension_id"] == self.extension_ids[name]
+            ]
+            for obj in installed:
+                self.settle(obj)
+                if obj.id in self.model.objs:
+                    self.remove(obj, foreign=False, wait=data.draw(st.booleans(), label="wait"))
+
+    @precondition(lambda self: bool(self.objects("user")))
+    @rule(data=st.data())
+    def delete_user_then_databases(self, data: st.DataObject) -> None:
+        """Delete a user (a 409 while it owns a database; its grants and ACLs go with it), else delete
+        the databases it owns and at once the user again: a database being deleted owns nothing."""
+        owner = self.pick(data, sorted(self.objects("user"), key=lambda o: -len(self.dependents(o))), "user")
+        owned = [o for o in self.objects("database") if o.shown["owner_id"] == owner.id]
+        # Something that goes with the user (an ACL, or a grant): the delete must take it along.
+        project, ds = owner.project, owner.datastore_id
+        fields: dict[str, Any] = {"datastore_id": ds, "user_id": owner.id}
+        datastore = self.model.objs.get(ds)
+        if datastore is not None and datastore.engine == "kafka":
+            fields.update(pattern_type="prefixed", pattern="logs.", allow_read=True, allow_write=False)
+            self.create(project, "acl", fields)
+        elif databases := self.model.of(project, "database", ds):
+            self.create(project, "grant", {**fields, "database_id": databases[0].id})
+        self.settle(owner)
+        if owner.id in self.model.objs:
+            self.remove(owner, foreign=False, wait=False)
+        if owner.action is None and owner.id in self.model.objs:
+            for database in owned:
+                self.settle(database)
+                if database.id in self.model.objs:
+                    self.remove(database, foreign=False, wait=False)
+            self.remove(owner, foreign=False, wait=data.draw(st.booleans(), label="wait"))
+
     # -- updates ----------------------------------------------------------------------------------------
 
     @precondition(lambda self: bool(self.objects("datastore")))
@@ -389,17 +467,36 @@ class DbaasModel(RuleBasedStateMachine):
         if op == "resize":  # a second one before any read or while the clock is frozen: 409 RESIZING
             again = client.post(path, json={"resize": {}})
             self.expect(again, self.model.datastore_update_problem(project, obj, op, {}))
-        if wait:
+        children = self.updatable(obj.id)
+        if project == obj.project and children:  # the datastore is busy (not read by a child's update)
+            self.update(self.pick(data, children, "child"), data, foreign=False, wait=False)
+        if wait or self.always_wait:
             self.settle(obj)
 
     @precondition(lambda self: bool(self.objects(*UPDATABLE)))
     @rule(data=st.data(), foreign=st.integers(0, 5), wait=st.booleans())
     def update_child(self, data: st.DataObject, foreign: int, wait: bool) -> None:
         # The rarer kinds first (hypothesis favours them).
-        obj = self.pick(
-            data, sorted(self.objects(*UPDATABLE), key=lambda o: UPDATABLE[::-1].index(o.kind)), "object"
-        )
-        project, client = self.client_for(obj, foreign == 3)
+        self.update(self.pick(data, self.updatable(), "object"), data, foreign == 3, wait)
+
+    def updatable(self, datastore_id: str | None = None) -> list[Obj]:
+        """The objects with an update call (of one datastore when given), the rarer kinds first."""
+        found = [o for o in self.objects(*UPDATABLE) if datastore_id in (None, o.datastore_id)]
+        return sorted(found, key=lambda o: UPDATABLE[::-1].index(o.kind))
+
+    @precondition(lambda self: bool(self.objects(*UPDATABLE)))
+    @rule(data=st.data())
+    def update_settled_child(self, data: st.DataObject) -> None:
+        """Update an object once its phase is over and wait: in ``time`` mode each update phase is
+        checked pending one second before its duration and settled at it."""
+        obj = self.pick(data, self.updatable(), "object")
+        self.settle(obj)
+        if obj.id in self.model.objs:
+            self.update(obj, data, foreign=False, wait=True)
+
+    def update(self, obj: Obj, data: st.DataObject, foreign: bool, wait: bool) -> None:
+        """``PUT`` new fields on a child; the model predicts the answer."""
+        project, client = self.client_for(obj, foreign)
         fields: dict[str, Any]
         if obj.kind == "user":
             fields = {"password": PASSWORD + "-new"}
@@ -429,7 +526,7 @@ class DbaasModel(RuleBasedStateMachine):
         self.check_fields(obj, item)
         self.show(obj, item["status"])
         self.touched.append(obj)
-        if wait:
+        if wait or self.always_wait:
             self.settle(obj)
 
     # -- deletes ----------------------------------------------------------------------------------------
@@ -462,8 +559,11 @@ class DbaasModel(RuleBasedStateMachine):
     def delete_child(self, data: st.DataObject, foreign: int, wait: bool) -> None:
         # Objects others depend on first (hypothesis favours them): cascades and refusals.
         victims = sorted(self.objects(*CHILD_KINDS), key=lambda o: -len(self.dependents(o)))
-        obj = self.pick(data, victims, "object")
-        project, client = self.client_for(obj, foreign == 3)
+        self.remove(self.pick(data, victims, "object"), foreign == 3, wait)
+
+    def remove(self, obj: Obj, foreign: bool, wait: bool) -> None:
+        """``DELETE`` a child; the model predicts the answer and what goes with it."""
+        project, client = self.client_for(obj, foreign)
         problem = self.model.delete_problem(project, obj, self.extension_names)
         response = client.delete(f"/{KINDS[obj.kind][0]}/{obj.id}")
         event(f"delete {obj.kind}: {response.status_code}")
@@ -478,8 +578,13 @@ class DbaasModel(RuleBasedStateMachine):
     def let_time_pass(self, seconds: int) -> None:
         self.advance(seconds)
 
+    @precondition(lambda self: self.churn)
     @rule(mode=st.sampled_from(["reads", "time"]))
     def switch_mode(self, mode: str) -> None:
+        """Switch the lifecycle mode."""
+        self.set_mode(mode)
+
+    def set_mode(self, mode: str) -> None:
         # Freeze before time mode starts and thaw after it ends, so no phase moves with the wall clock.
         if mode == "time":
             assert self.control.post("/__mock__/clock/freeze", json={"frozen": True}).status_code == 200
@@ -488,6 +593,7 @@ class DbaasModel(RuleBasedStateMachine):
             assert self.control.post("/__mock__/clock/freeze", json={"frozen": False}).status_code == 200
         self.model.mode = mode
 
+    @precondition(lambda self: self.churn)
     @rule(roll=st.integers(0, 7))
     def reset(self, roll: int) -> None:
         if roll != 5:  # a reset one time in eight (hypothesis favours 0): sequences build something
@@ -541,5 +647,23 @@ class DbaasModel(RuleBasedStateMachine):
         self.touched = []
 
 
+class DeepDbaasModel(DbaasModel):
+    """``time`` mode throughout, one or two datastores, no reset: sequences go deep into the children
+    (duplicates, dependency chains, owners of databases being deleted) and every phase is timed."""
+
+    max_datastores = 2
+    churn = False
+    always_wait = True
+
+    @initialize()
+    def start(self) -> None:
+        super().start()
+        self.set_mode("time")
+
+
 DbaasModel.TestCase.settings = settings.get_profile("dbaas")
 TestDbaasModel = DbaasModel.TestCase
+DeepDbaasModel.TestCase.settings = settings(
+    settings.get_profile("dbaas"), max_examples=10, stateful_step_count=40
+)
+TestDeepDbaasModel = DeepDbaasModel.TestCase

@@ -4,7 +4,7 @@ Pure Python, no HTTP: the state machine asks it what a call must answer (``None`
 exact ``(status, message)`` of the refusal) before sending the call, then tells it what the call
 changed. It holds no test of its own.
 
-Statuses follow ``mock_server.lifecycle.TABLES`` (the fake's documented transition tables): a phase
+Statuses follow :data:`TABLES` (the documented transition tables, kept apart from the fake's): a phase
 settles on the first read of the object in ``reads`` mode, and when the clock reaches ``begun +
 duration`` in ``time`` mode (the clock is frozen there, so the model keeps its own count of seconds).
 Which looks count as reads is the API's documented behaviour: a ``GET`` or a list of the object, and
@@ -17,7 +17,39 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_server.lifecycle import TABLES
+
+@dataclass(frozen=True)
+class Step:
+    """One row of a transition table: while in progress show ``pending``, then become ``outcome``."""
+
+    pending: str
+    outcome: str
+    seconds: float
+
+
+def _table(create: float, update: float, delete: float, resize: float | None = None) -> dict[str, Step]:
+    rows = {
+        "create": Step("PENDING_CREATE", "ACTIVE", create),
+        "update": Step("PENDING_UPDATE", "ACTIVE", update),
+        "delete": Step("PENDING_DELETE", "GONE", delete),
+    }
+    if resize is not None:
+        rows["resize"] = Step("RESIZING", "ACTIVE", resize)
+    return rows
+
+
+#: The documented transition tables of ``time`` mode (seconds per kind and action). The model keeps its
+#: own copy rather than importing the fake's ``TABLES``: a wrong duration there must be caught here.
+TABLES: dict[str, dict[str, Step]] = {
+    "datastore": _table(create=300, update=60, delete=120, resize=600),
+    "database": _table(create=5, update=5, delete=5),
+    "user": _table(create=5, update=5, delete=5),
+    "grant": _table(create=5, update=5, delete=5),
+    "extension": _table(create=10, update=10, delete=10),
+    "logical_replication_slot": _table(create=5, update=5, delete=5),
+    "topic": _table(create=10, update=10, delete=10),
+    "acl": _table(create=5, update=5, delete=5),
+}
 
 #: What a list or a ``GET`` shows of an object once its delete completed: nothing (404).
 GONE = "GONE"
