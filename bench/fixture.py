@@ -16,7 +16,7 @@ is ``GET /v1/datastores`` (an empty list), sent through each way a test suite re
 
 Resets run on a fake holding what a typical test leaves behind (a datastore, two users, two databases):
 ``app.backend.reset()``, ``Controller.reset()`` (also clears faults and the journal) and
-``POST /__mock__/reset`` through an open ``TestClient``.
+``POST /__mock__/reset`` to a live server through a keep-alive httpx client.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def run(options: Options) -> dict[str, Any]:
     from mock_server.control import Controller
     from mock_server.intercept import DbaasFake
     from mock_server.pytest_plugin import FakeSettings, HelperLoop, new_fake
+    from mock_server.server import LiveServer
 
     count = options.fixture_iterations
     headers = {"X-Auth-Token": TOKEN}
@@ -155,7 +156,9 @@ def run(options: Options) -> dict[str, Any]:
     controller = Controller(app)
     results["backend_reset_ms"] = _ms(_timed(app.backend.reset, count, setup=lambda: _populate(app)))
     results["controller_reset_ms"] = _ms(_timed(controller.reset, count, setup=lambda: _populate(app)))
-    with TestClient(app) as client:
+    # Over a real socket with a keep-alive client, as a test suite driving ``dbaas-mock serve`` does
+    # (TestClient would add its own portal start-up to every request).
+    with LiveServer(app=app) as server, httpx.Client(base_url=server.base_url) as client:
 
         def http_reset() -> None:
             response = client.post("/__mock__/reset")

@@ -226,7 +226,7 @@ def _fixture(f: dict[str, Any]) -> list[str]:
         f"| `create_app()` + first request, `TestClient` (no `with`) | {testclient:.2f} ms |",
         f"| `app.backend.reset()` | {f['backend_reset_ms']:.3f} ms |",
         f"| `Controller(app).reset()` | {f['controller_reset_ms']:.3f} ms |",
-        f"| `POST /__mock__/reset` (open `TestClient`) | {f['http_reset_ms']:.3f} ms |",
+        f"| `POST /__mock__/reset` (live server, keep-alive httpx client) | {f['http_reset_ms']:.3f} ms |",
         "",
     ]
 
