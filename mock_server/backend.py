@@ -47,10 +47,8 @@ class Backend:
             self.clock, LifecycleSettings(mode=self.config.lifecycle, reads=self.config.reads)
         )
         self.auth = Auth(self.config.admin_token)
-        previous: CatalogModel | None = getattr(self, "catalog", None)
-        # Seeding the catalog is most of a reset's cost; an untouched one equals a fresh one.
-        if previous is None or previous.seed != self.config.seed or not previous.is_pristine():
-            self.catalog = CatalogModel(self)
+        # Cheap: the seeded catalog is built once per process and shared copy-on-write.
+        self.catalog = CatalogModel(self)
         self.datastores = DatastoreModel(self)
         self.databases = DatabaseModel(self)
         self.users = UserModel(self)

@@ -60,11 +60,6 @@ class CatalogModel:
         #: The backend's uniform ``.table`` (the catalog has four; this is the datastore types').
         self.table = self.types
 
-    def is_pristine(self) -> bool:
-        """Whether the catalog is still exactly as seeded (no table written to), so a reset may keep it."""
-        tables = (self.types, self.flavors, self.parameters, self.available_extensions)
-        return all(t.shared for t in tables)
-
     def new_id(self) -> str:
         """A new catalog id (dashed UUID), from the catalog's own seeded generator."""
         return new_catalog_id(self._ids)

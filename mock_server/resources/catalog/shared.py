@@ -8,8 +8,9 @@ and indexes. The pristine tables are reachable from no fake (only from the build
 
 The isolation rule: a fake must never see another fake's catalog changes. It holds because
 
-- every write method of :class:`Table` is overridden here to call :meth:`SharedTable.own` first
-  (this covers ``snapshot.restore``, which refills tables through ``remove`` and ``insert``);
+- every write method of :class:`Table` that applies to catalog objects (``insert``, ``remove``,
+  ``set``; they have no lifecycle) is overridden here to call :meth:`SharedTable.own` first (this
+  covers ``snapshot.restore``, which refills tables through ``remove`` and ``insert``);
 - the catalog's admin operations that change a record in place (``flavor.host = ...``) first call
   :meth:`SharedTable.own` and only then look the record up;
 - nothing outside ``CatalogModel`` changes a catalog record (the other resources only read them).
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from ...store import Record, Table
@@ -46,11 +46,6 @@ class SharedTable(Table[_R]):
         self._index = pristine._index
         self._pending = pristine._pending
         self.version = pristine.version
-
-    @property
-    def shared(self) -> bool:
-        """Whether this table still reads the pristine one (no write yet)."""
-        return self._pristine is not None
 
     def own(self) -> None:
         """Replace the shared records and indexes with private copies (once; later calls do nothing)."""
@@ -87,18 +82,3 @@ class SharedTable(Table[_R]):
         self.own()
         mine = self._by_id.get(obj.id, obj)
         super().set(mine, name, value)
-
-    def begin(self, obj: _R, action: str, now: datetime) -> str:
-        """Catalog objects have no lifecycle; kept copy-first for safety."""
-        self.own()
-        return super().begin(self._by_id.get(obj.id, obj), action, now)
-
-    def force_status(self, obj: _R, status: str, now: datetime) -> None:
-        """Catalog objects have no lifecycle; kept copy-first for safety."""
-        self.own()
-        super().force_status(self._by_id.get(obj.id, obj), status, now)
-
-    def settle(self, obj: _R, now: datetime) -> str:
-        """Catalog objects have no lifecycle; kept copy-first for safety."""
-        self.own()
-        return super().settle(self._by_id.get(obj.id, obj), now)
