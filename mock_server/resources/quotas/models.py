@@ -100,9 +100,6 @@ class QuotaModel:
         counts = table.find(datastore.id) is datastore and (life is None or life.status not in _GONE_STATUSES)
         share = _share(datastore) if counts else None
         before = self._counted.pop(datastore.id, None)
-        if share == before and share is not None:
-            self._counted[datastore.id] = share
-            return
         totals = self._used.setdefault(datastore.project_id, [0] * len(QUOTA_NAMES))
         if before is not None:
             for index, amount in enumerate(before):
