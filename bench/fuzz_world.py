@@ -16,7 +16,8 @@ from schemathesis.generation import GenerationMode
 
 from mock_server.server import LiveServer
 
-SUBNET_ID = "6f9a3c1e-2b4d-4e8f-9a7b-1c2d3e4f5a6b"
+from .inproc import SUBNET_ID
+
 PASSWORD = "Zq7-very-secret-passw0rd"
 
 #: The tokens a case may be sent with, and how often (weights).
